@@ -1,0 +1,12 @@
+/** Tests run through @swc/jest (transpile only); `npm run typecheck` is the type check. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.tsx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+  // The two cores are shared by all workers; more workers than cores only adds contention.
+  maxWorkers: 2,
+};
