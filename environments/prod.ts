@@ -1,0 +1,87 @@
+import type { EnvironmentInput } from './schema';
+
+/** Production: three AZs with a NAT gateway each, multi-AZ database, alerts that page. */
+export const prod: EnvironmentInput = {
+  name: 'prod',
+  tier: 'production',
+  account: {
+    id: '333333333333',
+    region: 'eu-west-1',
+    assumeRoleArn: 'arn:aws:iam::333333333333:role/platform-deployer',
+    planRoleArn: 'arn:aws:iam::333333333333:role/platform-planner',
+  },
+  tags: { owner: 'platform-infrastructure', costCenter: 'cc-2001-ml-production' },
+  network: { cidr: '10.30.0.0/16', azCount: 3, natMode: 'perAz', flowLogRetentionDays: 365 },
+  data: {
+    database: {
+      engineVersion: '17',
+      instanceClass: 'db.r7g.xlarge',
+      allocatedStorageGiB: 200,
+      maxAllocatedStorageGiB: 1000,
+      multiAz: true,
+      backupRetentionDays: 30,
+      deletionProtection: true,
+      performanceInsightsRetentionDays: 31,
+      monitoringIntervalSeconds: 15,
+    },
+    storage: { noncurrentVersionExpirationDays: 365 },
+  },
+  cluster: {
+    kubernetesVersion: '1.34',
+    endpointPublicAccessCidrs: ['203.0.113.0/24'],
+    adminRoleArns: ['arn:aws:iam::333333333333:role/platform-admin'],
+    controlPlaneLogRetentionDays: 365,
+    addons: {
+      vpcCni: 'v1.20.4-eksbuild.1',
+      coreDns: 'v1.12.4-eksbuild.1',
+      kubeProxy: 'v1.34.1-eksbuild.2',
+      ebsCsiDriver: 'v1.51.1-eksbuild.1',
+    },
+    nodeGroups: {
+      general: { instanceTypes: ['m7g.2xlarge'], capacityType: 'ON_DEMAND', minSize: 3, maxSize: 12, desiredSize: 4, diskSizeGiB: 100 },
+      batch: {
+        instanceTypes: ['c7g.4xlarge', 'c6g.4xlarge'],
+        capacityType: 'SPOT',
+        minSize: 0,
+        maxSize: 10,
+        desiredSize: 2,
+        diskSizeGiB: 100,
+        labels: { workload: 'batch' },
+        taints: [{ key: 'workload', value: 'batch', effect: 'NO_SCHEDULE' }],
+      },
+    },
+    bastion: { enabled: false },
+  },
+  platform: {
+    airflow: { dagsRepository: 'https://github.com/mlops-platform/pipelines.git', dagsBranch: 'release' },
+  },
+  workloads: {
+    modelServing: {
+      imageTag: '1.4.2',
+      modelUri: 'models:/churn-classifier/Production',
+      minReplicas: 3,
+      maxReplicas: 20,
+      targetCpuUtilizationPercent: 60,
+      resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' },
+    },
+    mlflow: {
+      imageTag: '2.22.1',
+      minReplicas: 2,
+      maxReplicas: 4,
+      resources: { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '2Gi' },
+    },
+    dataValidation: {
+      imageTag: '0.9.0',
+      schedule: '15 * * * *',
+      resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' },
+    },
+  },
+  observability: {
+    prometheusRetentionDays: 30,
+    prometheusStorageGiB: 200,
+    logRetentionDays: 90,
+    paging: true,
+    alertEmail: 'ml-platform-oncall@example.com',
+    thresholds: { apiLatencyP95Seconds: 0.3, apiErrorRatePercent: 0.5 },
+  },
+};

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { AWS_REGIONS, EnvironmentValidationError } from './schema';
+
+/**
+ * The tooling account: Terraform state, the ECR repositories every environment pulls from, and the
+ * GitHub OIDC roles CI uses. One per organisation, not per environment.
+ */
+export const sharedSchema = z.strictObject({
+  account: z.strictObject({
+    id: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+    region: z.enum(AWS_REGIONS),
+  }),
+  tags: z.strictObject({ owner: z.string().min(1), costCenter: z.string().min(1) }),
+  /** S3 bucket holding every stack's state (created by the `bootstrap` stack). */
+  stateBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name'),
+  github: z.strictObject({
+    /** `owner/name` of this repository; the only one CI roles trust. */
+    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be "owner/name"'),
+  }),
+  registry: z.strictObject({
+    repositories: z.array(z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/)).min(1),
+    keepTaggedImages: z.number().int().min(1).max(1000),
+    untaggedExpiryDays: z.number().int().min(1),
+  }),
+});
+
+export type SharedConfig = z.output<typeof sharedSchema>;
+
+export function parseShared(input: unknown): SharedConfig {
+  const result = sharedSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new EnvironmentValidationError(
+    result.error.issues.map((i) => `shared${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`),
+  );
+}
+
+export const sharedInput = {
+  account: { id: '210987654321', region: 'eu-west-1' },
+  tags: { owner: 'platform-infrastructure', costCenter: 'cc-1042-platform' },
+  stateBucket: 'mlops-platform-tfstate-210987654321-eu-west-1',
+  github: { repository: 'mlops-platform/infrastructure' },
+  registry: {
+    repositories: ['model-serving', 'data-pipeline', 'data-validation', 'mlflow'],
+    keepTaggedImages: 50,
+    untaggedExpiryDays: 7,
+  },
+} satisfies z.input<typeof sharedSchema>;

@@ -1,0 +1,33 @@
+import type { App } from 'cdktf';
+import type { EnvironmentConfig, SharedConfig } from '../environments';
+import { BootstrapStack } from './bootstrap-stack';
+import { NetworkStack } from './network-stack';
+import { SharedStack } from './shared-stack';
+
+export interface PlatformConfig {
+  readonly shared: SharedConfig;
+  readonly environments: readonly EnvironmentConfig[];
+}
+
+/** Every stack of one environment, by layer. */
+export interface EnvironmentStacks {
+  readonly network: NetworkStack;
+}
+
+export interface PlatformStacks {
+  readonly bootstrap: BootstrapStack;
+  readonly shared: SharedStack;
+  readonly environments: Record<string, EnvironmentStacks>;
+}
+
+/** Composes every stack of every environment into `app`. Stacks only compose; constructs hold the logic. */
+export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks {
+  const bootstrap = new BootstrapStack(app, config.shared);
+  const shared = new SharedStack(app, config.shared, config.environments);
+  const environments: Record<string, EnvironmentStacks> = {};
+  for (const environment of config.environments) {
+    const network = new NetworkStack(app, config.shared, environment);
+    environments[environment.name] = { network };
+  }
+  return { bootstrap, shared, environments };
+}
