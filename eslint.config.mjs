@@ -17,10 +17,8 @@ export default tseslint.config(
             { name: '@cdktf/provider-kubernetes', message: barrelMessage },
             { name: '@cdktf/provider-helm', message: barrelMessage },
           ],
-          patterns: [
-            { group: ['@cdktf/provider-*/lib'], message: barrelMessage },
-            { group: ['@cdktf/provider-*/lib/index'], message: barrelMessage },
-          ],
+          // The deep path `@cdktf/provider-aws/lib/vpc` is fine; `.../lib` and `.../lib/index` are the barrel again.
+          patterns: [{ regex: '^@cdktf/provider-[a-z0-9-]+/lib(/index(\\.js)?)?/?$', message: barrelMessage }],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],

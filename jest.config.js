@@ -6,6 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   // The two cores are shared by all workers; more workers than cores only adds contention.
   maxWorkers: 2,

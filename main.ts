@@ -5,13 +5,14 @@
  */
 import { App } from 'cdktf';
 import * as path from 'path';
+import type * as EnvironmentsModule from './environments';
 import { EnvironmentValidationError } from './environments/schema';
 import { StagedDirectory } from './tools/synth/staged-output';
 
 const OUTDIR = 'cdktf.out';
 
 async function main(): Promise<number> {
-  let config: typeof import('./environments');
+  let config: typeof EnvironmentsModule;
   try {
     // Importing validates every environment; a bad one throws with every problem listed.
     config = await import('./environments');
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
   const { buildPlatform } = await import('./stacks/platform');
 
   // Under `cdktf synth` the CLI owns the output directory; on our own we stage and swap.
-  const cliOutdir = process.env.CDKTF_OUTDIR;
+  const cliOutdir = process.env.CDKTF_OUTDIR || undefined;
   const staged = cliOutdir ? undefined : new StagedDirectory(OUTDIR);
   try {
     const app = new App({ outdir: cliOutdir ?? staged!.stagingPath });

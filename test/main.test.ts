@@ -1,0 +1,78 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * Runs `main.ts` exactly as `npm run synth` does, in a scratch copy of the project, so a broken
+ * environment can be tried without touching the real one.
+ */
+const root = path.resolve(__dirname, '..');
+const SOURCES = ['main.ts', 'tsconfig.json', 'environments', 'stacks', 'constructs', 'k8s', 'tools'];
+
+function scratchProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+  for (const entry of SOURCES) {
+    if (fs.existsSync(path.join(root, entry))) fs.cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+function synth(cwd: string) {
+  const env = { ...process.env };
+  delete env.CDKTF_OUTDIR; // as under `npm run synth`, not `cdktf synth`
+  return spawnSync(process.execPath, ['tools/run-ts.js', 'main.ts'], { cwd, encoding: 'utf8', env });
+}
+
+function snapshotTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+describe('npm run synth', () => {
+  let project: string;
+  beforeAll(() => {
+    project = scratchProject();
+  });
+  afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  it('writes every stack of every environment', () => {
+    const result = synth(project);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const stacks = fs.readdirSync(path.join(project, 'cdktf.out', 'stacks'));
+    for (const stack of ['bootstrap', 'shared', 'dev-network', 'staging-network', 'prod-network']) {
+      expect(stacks).toContain(stack);
+      expect(fs.existsSync(path.join(project, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'))).toBe(true);
+    }
+    expect(fs.readdirSync(project).filter((f) => f.includes('staging-'))).toEqual([]);
+  });
+
+  it('exits 1 naming the field when a CIDR is broken, and leaves cdktf.out untouched', () => {
+    const before = snapshotTree(path.join(project, 'cdktf.out'));
+    expect(Object.keys(before).length).toBeGreaterThan(5);
+    const devFile = path.join(project, 'environments', 'dev.ts');
+    const original = fs.readFileSync(devFile, 'utf8');
+    fs.writeFileSync(devFile, original.replace("cidr: '10.10.0.0/16'", "cidr: '10.10.0.0/33'"));
+    try {
+      const result = synth(project);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('dev.network.cidr: "10.10.0.0/33" has a prefix length greater than 32');
+      expect(result.stderr).toContain('Nothing was written.');
+      expect(result.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+      expect(snapshotTree(path.join(project, 'cdktf.out'))).toEqual(before);
+      expect(fs.readdirSync(project).filter((f) => f.includes('staging-'))).toEqual([]);
+    } finally {
+      fs.writeFileSync(devFile, original);
+    }
+  });
+});

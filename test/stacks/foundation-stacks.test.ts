@@ -1,0 +1,95 @@
+import { Testing } from 'cdktf';
+import { environments, shared } from '../../environments';
+import { BootstrapStack, NetworkStack, REQUIRED_TERRAFORM_VERSION, SharedStack } from '../../stacks';
+import { onlyResource, resourcesOf, synthJson, type TerraformJson } from '../helpers';
+
+const all = Object.values(environments);
+
+function providerOf(json: TerraformJson): Record<string, unknown> {
+  return json.provider!.aws[0] as Record<string, unknown>;
+}
+
+describe('bootstrap stack', () => {
+  const json = synthJson(new BootstrapStack(Testing.app(), shared));
+
+  it('keeps its own state locally (it creates the bucket everything else uses)', () => {
+    expect(json.terraform!.backend).toEqual({ local: { path: 'terraform.bootstrap.tfstate' } });
+  });
+
+  it('creates a versioned, KMS-encrypted, TLS-only, private state bucket that cannot be destroyed', () => {
+    expect(onlyResource(json, 'aws_s3_bucket')).toMatchObject({ bucket: shared.stateBucket, lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(json, 'aws_s3_bucket_versioning')).toMatchObject({ versioning_configuration: { status: 'Enabled' } });
+    const [rule] = onlyResource(json, 'aws_s3_bucket_server_side_encryption_configuration').rule as Array<Record<string, Record<string, string>>>;
+    expect(rule.apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');
+    expect(onlyResource(json, 'aws_s3_bucket_public_access_block')).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
+    expect(JSON.stringify(json.data!.aws_iam_policy_document)).toContain('aws:SecureTransport');
+    expect(onlyResource(json, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
+  });
+
+  it('keeps a year of state history', () => {
+    const rules = onlyResource(json, 'aws_s3_bucket_lifecycle_configuration').rule as Array<Record<string, unknown>>;
+    expect(rules.find((r) => r.id === 'expire-old-state-versions')).toMatchObject({
+      noncurrent_version_expiration: [{ noncurrent_days: 365, newer_noncurrent_versions: 20 }],
+    });
+  });
+});
+
+describe('shared stack', () => {
+  const json = synthJson(new SharedStack(Testing.app(), shared, all));
+
+  it('creates the platform image repositories', () => {
+    expect(resourcesOf(json, 'aws_ecr_repository').map((r) => r.name).sort()).toEqual(['data-pipeline', 'data-validation', 'mlflow', 'model-serving']);
+  });
+
+  it('lets every environment account pull', () => {
+    const policies = JSON.stringify(json.data!.aws_iam_policy_document);
+    for (const env of all) expect(policies).toContain(`arn:aws:iam::${env.account.id}:root`);
+  });
+
+  it('uses the S3 backend with its own key and native locking', () => {
+    expect(json.terraform!.backend).toEqual({
+      s3: { bucket: shared.stateBucket, key: 'shared/terraform.tfstate', region: shared.account.region, encrypt: true, use_lockfile: true },
+    });
+    expect(json.terraform!.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
+  });
+});
+
+describe.each(all.map((env) => [env.name, env] as const))('%s-network stack', (name, env) => {
+  const json = synthJson(new NetworkStack(Testing.app(), shared, env));
+
+  it('stores state under its own key with native locking', () => {
+    expect(json.terraform!.backend).toEqual({
+      s3: { bucket: shared.stateBucket, key: `${name}-network/terraform.tfstate`, region: shared.account.region, encrypt: true, use_lockfile: true },
+    });
+  });
+
+  it('pins the provider to the environment account and region and tags everything', () => {
+    expect(providerOf(json)).toMatchObject({
+      region: env.account.region,
+      allowed_account_ids: [env.account.id],
+      assume_role: [{ role_arn: '${var.aws_role_arn}', session_name: `terraform-${name}-network` }],
+      default_tags: [{ tags: expect.objectContaining({ environment: name, owner: env.tags.owner, 'cost-center': env.tags.costCenter, 'managed-by': 'cdktf' }) }],
+    });
+    expect(json.variable!.aws_role_arn.default).toBe(env.account.assumeRoleArn);
+  });
+
+  it(`spans ${env.network.azCount} AZs with NAT mode ${env.network.natMode}`, () => {
+    expect(onlyResource(json, 'aws_vpc')).toMatchObject({ cidr_block: env.network.cidr });
+    const azs = new Set(resourcesOf(json, 'aws_subnet').map((s) => s.availability_zone));
+    expect(azs.size).toBe(env.network.azCount);
+    expect(resourcesOf(json, 'aws_nat_gateway')).toHaveLength(env.network.natMode === 'perAz' ? env.network.azCount : 1);
+    expect(onlyResource(json, 'aws_cloudwatch_log_group').retention_in_days).toBe(env.network.flowLogRetentionDays);
+  });
+
+  it('exports typed outputs', () => {
+    expect(Object.keys(json.output!).sort()).toEqual(['database_subnet_ids', 'private_subnet_ids', 'public_subnet_ids', 'vpc_id']);
+  });
+});
+
+describe('prod network', () => {
+  it('spans 3 AZs with a NAT gateway in each', () => {
+    const json = synthJson(new NetworkStack(Testing.app(), shared, environments.prod));
+    expect(resourcesOf(json, 'aws_nat_gateway')).toHaveLength(3);
+    expect(new Set(resourcesOf(json, 'aws_subnet').map((s) => s.availability_zone))).toEqual(new Set(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']));
+  });
+});
