@@ -14,5 +14,6 @@ require('ts-node').register({
   swc: true,
   project: path.join(__dirname, '..', 'tsconfig.json'),
 });
+// Run the entry as the main module, so `require.main === module` holds in it as under plain node.
 process.argv = [process.argv[0], path.resolve(entry), ...args];
-require(path.resolve(entry));
+require('module').runMain();

@@ -1,0 +1,190 @@
+/**
+ * `npm run plan-summary -- [options] [NAME=]PLAN.json...`: Markdown for the pull-request comment.
+ * `npm run plan-summary -- --fingerprint PLAN.json`: one line, the plan's change fingerprint.
+ *
+ * Only argv, file IO and exit codes live here; the library (plan, summary, markdown, fingerprint) is pure.
+ * Exit codes: 0 done, 1 a file could not be read as a plan, 2 usage error.
+ */
+import { existsSync, promises as fs } from 'fs';
+import * as path from 'path';
+import { fingerprintPlan } from './fingerprint';
+import { DEFAULT_MAX_LENGTH, renderMarkdown } from './markdown';
+import { PlanError, parsePlan, type Plan } from './plan';
+import { summarizePlan } from './summary';
+
+export const USAGE = `usage: npm run plan-summary -- [--max-length N] [--title TEXT] [NAME=]PLAN.json...
+       npm run plan-summary -- --fingerprint [NAME=]PLAN.json
+
+Reads \`terraform show -json <planfile>\` output and prints GitHub-flavoured Markdown for the
+pull-request comment. A stack is named after its file (plans/dev-network.json -> dev-network)
+unless given as NAME=PATH.
+
+  --max-length N   longest output in characters (default ${DEFAULT_MAX_LENGTH}); resource tables are cut first
+  --title TEXT     first line of the comment (default "## Terraform plan")
+  --fingerprint    print the SHA-256 of the plan's effective changes instead of Markdown
+  -h, --help       show this help
+
+Exit codes: 0 done, 1 a file could not be read as a plan, 2 usage error.`;
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readFile: (file: string) => Promise<string>;
+  readonly exists: (file: string) => boolean;
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readFile: (file) => fs.readFile(file, 'utf8'),
+  exists: existsSync,
+};
+
+interface PlanInput {
+  readonly name: string;
+  readonly file: string;
+}
+
+interface Options {
+  readonly inputs: PlanInput[];
+  readonly fingerprint: boolean;
+  readonly help: boolean;
+  readonly maxLength?: number;
+  readonly title?: string;
+}
+
+class UsageError extends Error {}
+
+/** `plans/dev-network.json`, `dev-network.plan.json`, `dev-network.tfplan.json` -> `dev-network`. */
+export function stackNameOf(file: string): string {
+  return path.basename(file).replace(/(\.tfplan|\.plan)?\.json$/i, '');
+}
+
+const NAME_ARG = /^([A-Za-z0-9][A-Za-z0-9._-]*)=(.+)$/;
+
+function parseArgs(argv: readonly string[], io: CliIo): Options {
+  const files: string[] = [];
+  let fingerprint = false;
+  let help = false;
+  let maxLength: number | undefined;
+  let title: string | undefined;
+  let onlyFiles = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (onlyFiles || !arg.startsWith('-') || arg === '-') {
+      files.push(arg);
+    } else if (arg === '--') {
+      onlyFiles = true;
+    } else if (arg === '-h' || arg === '--help') {
+      help = true;
+    } else if (arg === '--fingerprint') {
+      fingerprint = true;
+    } else if (flag === '--max-length') {
+      const raw = value();
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 1_000) throw new UsageError(`--max-length must be an integer >= 1000, got "${raw}"`);
+      maxLength = n;
+    } else if (flag === '--title') {
+      title = value();
+    } else {
+      throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  if (help) return { inputs: [], fingerprint, help, maxLength, title };
+  if (files.length === 0) throw new UsageError('no plan file given');
+  if (fingerprint && files.length !== 1) throw new UsageError(`--fingerprint takes exactly one plan file, got ${files.length}`);
+
+  const inputs = files.map((arg): PlanInput => {
+    const named = NAME_ARG.exec(arg);
+    // A file that really is called "a=b.json" wins over the NAME=PATH reading.
+    if (named && !io.exists(arg)) return { name: named[1], file: named[2] };
+    return { name: stackNameOf(arg), file: arg };
+  });
+  const seen = new Map<string, string>();
+  for (const { name, file } of inputs) {
+    const other = seen.get(name);
+    if (other !== undefined) throw new UsageError(`two plans would both be stack "${name}" (${other} and ${file}); name them with NAME=PATH`);
+    seen.set(name, file);
+  }
+  return { inputs, fingerprint, help, maxLength, title };
+}
+
+function readError(err: unknown): string {
+  const codeOf = (err as NodeJS.ErrnoException).code;
+  if (codeOf === 'ENOENT') return 'file not found';
+  if (codeOf === 'EISDIR') return 'is a directory, not a plan file';
+  if (codeOf === 'EACCES') return 'permission denied';
+  return `cannot read file (${(err as Error).message})`;
+}
+
+async function loadPlan(input: PlanInput, io: CliIo): Promise<Plan> {
+  let text: string;
+  try {
+    text = await io.readFile(input.file);
+  } catch (err) {
+    throw new PlanError(input.file, readError(err));
+  }
+  return parsePlan(text, input.file);
+}
+
+/** Runs the command line; returns the exit code and never exits the process itself. */
+export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  let options: Options;
+  try {
+    options = parseArgs(argv, io);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`plan-summary: ${err.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+
+  const results = await Promise.allSettled(options.inputs.map((input) => loadPlan(input, io)));
+  const plans: Plan[] = [];
+  let failed = false;
+  for (const result of results) {
+    if (result.status === 'fulfilled') {
+      plans.push(result.value);
+    } else if (result.reason instanceof PlanError) {
+      io.stderr(`plan-summary: ${result.reason.message}\n`);
+      failed = true;
+    } else {
+      throw result.reason;
+    }
+  }
+  if (failed) return 1;
+
+  if (options.fingerprint) {
+    io.stdout(`${fingerprintPlan(plans[0])}\n`);
+    return 0;
+  }
+  const summaries = plans.map((plan, i) => summarizePlan(options.inputs[i].name, plan));
+  io.stdout(renderMarkdown(summaries, { maxLength: options.maxLength, title: options.title }));
+  return 0;
+}
+
+/** True when this file is the entry point, also when started through tools/run-ts.js (which sets argv[1]). */
+function isEntryPoint(): boolean {
+  return require.main === module || (process.argv[1] !== undefined && path.resolve(process.argv[1]) === __filename);
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`plan-summary: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
