@@ -112,7 +112,7 @@ const database = z.strictObject({
 const storage = z.strictObject({
   /** Days before objects move to S3 Standard-IA (S3 requires at least 30). */
   transitionToInfrequentAccessDays: z.number().int().min(30).default(30),
-  /** Days before objects move to Glacier Instant Retrieval; must come after the IA transition. */
+  /** Days before objects move to Glacier Instant Retrieval; at least 30 days after the IA transition. */
   transitionToGlacierDays: z.number().int().min(90).default(180),
   noncurrentVersionExpirationDays: z.number().int().min(1).default(90),
   accessLogRetentionDays: z.number().int().min(1).default(365),
@@ -268,8 +268,9 @@ function crossFieldRules(raw: unknown, ctx: z.RefinementCtx): void {
     issue(['data', 'database', 'maxAllocatedStorageGiB'], `(${db.maxAllocatedStorageGiB}) must be >= allocatedStorageGiB (${db.allocatedStorageGiB})`);
   }
   const st = env.data?.storage;
-  if (st && isNum(st.transitionToGlacierDays, st.transitionToInfrequentAccessDays) && st.transitionToGlacierDays! <= st.transitionToInfrequentAccessDays!) {
-    issue(['data', 'storage', 'transitionToGlacierDays'], `(${st.transitionToGlacierDays}) must be greater than transitionToInfrequentAccessDays (${st.transitionToInfrequentAccessDays})`);
+  // S3 keeps objects in Standard-IA for at least 30 days before the next transition.
+  if (st && isNum(st.transitionToGlacierDays, st.transitionToInfrequentAccessDays) && st.transitionToGlacierDays! < st.transitionToInfrequentAccessDays! + 30) {
+    issue(['data', 'storage', 'transitionToGlacierDays'], `(${st.transitionToGlacierDays}) must be at least 30 days after transitionToInfrequentAccessDays (${st.transitionToInfrequentAccessDays})`);
   }
 
   const groups = env.cluster?.nodeGroups;

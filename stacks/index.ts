@@ -1,4 +1,5 @@
 export * from './bootstrap-stack';
+export * from './data-stack';
 export * from './names';
 export * from './network-stack';
 export * from './platform';

@@ -1,6 +1,7 @@
 import type { App } from 'cdktf';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { BootstrapStack } from './bootstrap-stack';
+import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
 import { SharedStack } from './shared-stack';
 
@@ -12,6 +13,7 @@ export interface PlatformConfig {
 /** Every stack of one environment, by layer. */
 export interface EnvironmentStacks {
   readonly network: NetworkStack;
+  readonly data: DataStack;
 }
 
 export interface PlatformStacks {
@@ -27,7 +29,8 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
   const environments: Record<string, EnvironmentStacks> = {};
   for (const environment of config.environments) {
     const network = new NetworkStack(app, config.shared, environment);
-    environments[environment.name] = { network };
+    const data = new DataStack(app, config.shared, environment, { network: network.network });
+    environments[environment.name] = { network, data };
   }
   return { bootstrap, shared, environments };
 }
