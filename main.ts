@@ -1,7 +1,8 @@
 /**
- * Entry point of `npm run synth` and `npx cdktf synth`: validates every environment, then
- * synthesizes every stack of every environment. Output is staged and swapped into place only when
- * everything succeeded, so invalid configuration exits 1 before anything is written.
+ * Entry point of `npm run synth` and `npx cdktf synth`: validates every environment, synthesizes every
+ * stack of every environment and the Kubernetes manifests for review, then runs the policy check.
+ * Output is staged and swapped into place only when all of that succeeded, so a bad config or a policy
+ * finding exits 1 and leaves the previous `cdktf.out` and `dist/k8s` exactly as they were.
  */
 import { App } from 'cdktf';
 import * as path from 'path';
@@ -10,6 +11,7 @@ import { EnvironmentValidationError } from './environments/schema';
 import { StagedDirectory } from './tools/synth/staged-output';
 
 const OUTDIR = 'cdktf.out';
+const K8S_OUTDIR = path.join('dist', 'k8s');
 
 async function main(): Promise<number> {
   let config: typeof EnvironmentsModule;
@@ -24,22 +26,44 @@ async function main(): Promise<number> {
     throw error;
   }
   const { buildPlatform } = await import('./stacks/platform');
+  const { runPolicy, findRule, formatSummary } = await import('./tools/policy');
 
-  // Under `cdktf synth` the CLI owns the output directory; on our own we stage and swap.
+  // Under `cdktf synth` the CLI owns its output directory; on our own we stage and swap.
   const cliOutdir = process.env.CDKTF_OUTDIR || undefined;
-  const staged = cliOutdir ? undefined : new StagedDirectory(OUTDIR);
+  const stagedStacks = cliOutdir ? undefined : new StagedDirectory(OUTDIR);
+  const stagedManifests = new StagedDirectory(K8S_OUTDIR);
+  const outdir = cliOutdir ?? stagedStacks!.stagingPath;
   try {
-    const app = new App({ outdir: cliOutdir ?? staged!.stagingPath });
-    buildPlatform(app, { shared: config.shared, environments: Object.values(config.environments) });
+    const app = new App({ outdir });
+    const platform = buildPlatform(app, {
+      shared: config.shared,
+      environments: Object.values(config.environments),
+      manifestOutdir: (environment) => path.join(stagedManifests.stagingPath, environment),
+    });
     app.synth();
-    staged?.commit();
+    for (const manifests of platform.manifestApps) manifests.synth();
+
+    const report = runPolicy([path.join(outdir, 'stacks'), stagedManifests.stagingPath], { cwd: outdir });
+    const failures = report.findings.filter((f) => !f.suppressed && f.severity === 'error');
+    for (const finding of report.findings.filter((f) => !f.suppressed && f.severity === 'warning')) {
+      console.warn(`policy warning: ${finding.ruleId}  ${finding.address}  ${finding.message} (${finding.file})`);
+    }
+    if (failures.length > 0) {
+      const lines = failures.map((f) => `  ${f.ruleId}  ${f.address}  ${f.message} (${f.file})\n      fix: ${findRule(f.ruleId)?.fix ?? ''}`);
+      console.error(`synth: the policy check failed:\n${lines.join('\n')}\n${formatSummary(report)}\nNothing was written.`);
+      stagedStacks?.discard();
+      stagedManifests.discard();
+      return 1;
+    }
+    stagedStacks?.commit();
+    stagedManifests.commit();
+    console.log(`synth: wrote ${path.join(cliOutdir ?? OUTDIR, 'stacks')} and ${K8S_OUTDIR} for ${Object.keys(config.environments).length} environments; policy: ${formatSummary(report)}`);
+    return 0;
   } catch (error) {
-    staged?.discard();
+    stagedStacks?.discard();
+    stagedManifests.discard();
     throw error;
   }
-  const stacks = Object.keys(config.environments).length;
-  console.log(`synth: wrote ${path.join(cliOutdir ?? OUTDIR, 'stacks')} for ${stacks} environments`);
-  return 0;
 }
 
 main().then(

@@ -6,6 +6,7 @@ import type { Network } from '../constructs/network';
 import { AccessLogBucket, DataBucket } from '../constructs/storage';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { stackName } from './names';
+import { suppress } from '../tools/policy/suppress';
 import { PlatformStack } from './platform-stack';
 
 /** Prefix of every data bucket name; bucket names are global, so the account id makes them unique. */
@@ -108,6 +109,10 @@ export class DataStack extends PlatformStack {
         maxConnections: thresholds.rdsMaxConnections,
       },
     });
+    if (!database.deletionProtection) {
+      // Validation requires deletion protection in production; elsewhere config may turn it off on purpose.
+      suppress(this.database.instance, 'AWS-RDS-005', `${env} is a ${environment.tier} environment whose database is disposable by configuration (data.database.deletionProtection = false)`);
+    }
 
     new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });
     new TerraformOutput(this, 'database_port', { value: this.database.port });

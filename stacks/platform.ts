@@ -8,6 +8,11 @@ import { SharedStack } from './shared-stack';
 export interface PlatformConfig {
   readonly shared: SharedConfig;
   readonly environments: readonly EnvironmentConfig[];
+  /**
+   * Where each environment's Kubernetes manifests are written for review when `manifestApps` synthesize.
+   * @default - `dist/k8s/<env>`
+   */
+  readonly manifestOutdir?: (environment: string) => string;
 }
 
 /** Every stack of one environment, by layer. */
@@ -20,6 +25,8 @@ export interface PlatformStacks {
   readonly bootstrap: BootstrapStack;
   readonly shared: SharedStack;
   readonly environments: Record<string, EnvironmentStacks>;
+  /** The cdk8s apps holding each environment's charts; `synth()` writes their YAML for review. */
+  readonly manifestApps: readonly { synth(): void }[];
 }
 
 /** Composes every stack of every environment into `app`. Stacks only compose; constructs hold the logic. */
@@ -32,5 +39,5 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
     const data = new DataStack(app, config.shared, environment, { network: network.network });
     environments[environment.name] = { network, data };
   }
-  return { bootstrap, shared, environments };
+  return { bootstrap, shared, environments, manifestApps: [] };
 }

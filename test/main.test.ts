@@ -75,4 +75,22 @@ describe('npm run synth', () => {
       fs.writeFileSync(devFile, original);
     }
   });
+
+  it('exits 1 with the rule, the address and the fix when the output breaks policy, and writes nothing', () => {
+    const before = snapshotTree(path.join(project, 'cdktf.out'));
+    const registryFile = path.join(project, 'constructs', 'registry', 'container-registry.ts');
+    const original = fs.readFileSync(registryFile, 'utf8');
+    expect(original).toContain("imageTagMutability: 'IMMUTABLE'");
+    fs.writeFileSync(registryFile, original.replace("imageTagMutability: 'IMMUTABLE'", "imageTagMutability: 'MUTABLE'"));
+    try {
+      const result = synth(project);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('synth: the policy check failed');
+      expect(result.stderr).toMatch(/AWS-ECR-\d{3}  aws_ecr_repository\.Registry_model-serving_\w+  .*\(stacks\/shared\/cdk\.tf\.json\)/);
+      expect(result.stderr).toMatch(/fix: .*IMMUTABLE/);
+      expect(snapshotTree(path.join(project, 'cdktf.out'))).toEqual(before);
+    } finally {
+      fs.writeFileSync(registryFile, original);
+    }
+  });
 });

@@ -1,0 +1,175 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { PolicyInputError, checkTerraform, formatJson, formatText, runPolicy } from '../../../tools/policy';
+import { hpa, pdb, ref, secureBucket, secureStack, tf, workload, type Json } from './fixtures';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-run-'));
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function write(relative: string, content: Json | Json[] | string): string {
+  const file = path.join(dir, relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const text =
+    typeof content === 'string'
+      ? content
+      : Array.isArray(content)
+        ? content.map((object) => stringify(object)).join('---\n')
+        : JSON.stringify(content, null, 2);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const brief = (report: ReturnType<typeof runPolicy>): string[] =>
+  report.findings.map((f) => `${f.ruleId} ${f.address} ${path.relative(dir, path.resolve(dir, f.file))}${f.suppressed ? ' (suppressed)' : ''}`);
+
+describe('runPolicy', () => {
+  it('walks directories for *.tf.json, *.yaml and *.yml, skipping node_modules and .terraform', () => {
+    write('cdktf.out/stacks/dev-data/cdk.tf.json', secureStack());
+    write('cdktf.out/manifest.json', '{"not": "terraform"}');
+    write('cdktf.out/stacks/dev-data/.terraform/modules/x.tf.json', '{ broken');
+    write('node_modules/pkg/cdk.tf.json', '{ broken');
+    write('dist/k8s/dev/app.yaml', [workload()]);
+    write('dist/k8s/dev/job.yml', [workload({ kind: 'Job', name: 'validate' })]);
+    write('dist/k8s/dev/README.md', '# not an input');
+    const report = runPolicy([path.join(dir, 'cdktf.out'), path.join(dir, 'dist')], { cwd: dir });
+    expect(report.files).toEqual(['cdktf.out/stacks/dev-data/cdk.tf.json', 'dist/k8s/dev/app.yaml', 'dist/k8s/dev/job.yml']);
+    expect(report.findings).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it('names the file of every finding, since stacks can share addresses', () => {
+    const insecure = tf({ aws_db_instance: { db: { storage_encrypted: false } } });
+    write('stacks/dev-data/cdk.tf.json', insecure);
+    write('stacks/prod-data/cdk.tf.json', insecure);
+    const report = runPolicy([dir], { cwd: dir });
+    const encryption = report.findings.filter((f) => f.ruleId === 'AWS-RDS-001');
+    expect(encryption.map((f) => `${f.address} ${f.file}`)).toEqual([
+      'aws_db_instance.db stacks/dev-data/cdk.tf.json',
+      'aws_db_instance.db stacks/prod-data/cdk.tf.json',
+    ]);
+  });
+
+  it('matches PDBs and HPAs across files and embedded manifests of one run', () => {
+    write('k8s/deployment.yaml', [workload({ name: 'api' }), workload({ name: 'worker', replicas: 3 })]);
+    write('k8s/hpa.yaml', [hpa('api', 'ml', { kind: 'Deployment', name: 'api' })]);
+    // The worker's PDB is applied through Terraform as a kubernetes_manifest.
+    write('stacks/dev-workloads/cdk.tf.json', tf({ kubernetes_manifest: { worker_pdb: { manifest: pdb('worker', 'ml', { matchLabels: { app: 'worker' } }) } } }));
+    expect(brief(runPolicy([dir], { cwd: dir }))).toEqual(['K8S-AVL-001 Deployment/ml/api k8s/deployment.yaml']);
+
+    write('k8s/pdb.yaml', [pdb('api', 'ml', { matchLabels: { app: 'api' } })]);
+    expect(brief(runPolicy([dir], { cwd: dir }))).toEqual([]);
+  });
+
+  it('checks objects embedded in kubernetes_manifest resources with the Kubernetes rules', () => {
+    const deployment = workload({ name: 'mlflow', replicas: 2 });
+    write(
+      'stacks/dev-workloads/cdk.tf.json',
+      tf({
+        kubernetes_manifest: {
+          mlflow: { manifest: { ...deployment, spec: { ...(deployment.spec as Json), template: { metadata: { labels: { app: 'mlflow' } }, spec: { containers: [{ name: 'mlflow', image: 'mlflow' }] } } } } },
+        },
+      }),
+    );
+    const report = runPolicy([dir], { cwd: dir });
+    const ids = [...new Set(report.findings.map((f) => f.ruleId))].sort();
+    expect(ids).toEqual(['K8S-AVL-001', 'K8S-IMG-001', 'K8S-PRB-001', 'K8S-PRB-002', 'K8S-RES-001', 'K8S-RES-002', 'K8S-SEC-002', 'K8S-SEC-003', 'K8S-SEC-004']);
+    expect(new Set(report.findings.map((f) => `${f.address} ${f.resource}`))).toEqual(new Set(['Deployment/ml/mlflow kubernetes_manifest.mlflow']));
+  });
+
+  it('reports unparseable files as POLICY-002 and still checks the other documents', () => {
+    write('a.tf.json', '{ "resource": ');
+    write('b.yaml', `${stringify(workload({ name: 'ok' }))}---\nkind: [\n`);
+    const report = runPolicy([dir], { cwd: dir });
+    expect(brief(report)).toEqual(['POLICY-002 - a.tf.json', 'POLICY-002 - b.yaml']);
+    expect(report.ok).toBe(false);
+  });
+
+  it('accepts single files, including *.json named explicitly', () => {
+    const file = write('plan/stack.json', tf({ aws_vpc: { main: {} } }));
+    expect(brief(runPolicy([file], { cwd: dir }))).toEqual(['AWS-VPC-001 aws_vpc.main plan/stack.json']);
+  });
+
+  it('throws PolicyInputError for a missing path unless told to skip it, and for a non-input file', () => {
+    expect(() => runPolicy([path.join(dir, 'nope')])).toThrow(PolicyInputError);
+    expect(() => runPolicy([path.join(dir, 'nope')])).toThrow(/path not found/);
+    expect(runPolicy([path.join(dir, 'nope')], { ignoreMissingPaths: true }).files).toEqual([]);
+    const readme = write('README.md', '# hi');
+    expect(() => runPolicy([readme])).toThrow(/not a Terraform JSON/);
+  });
+
+  it('orders errors, then warnings, then suppressed findings, and counts them in the summary', () => {
+    write(
+      'cdk.tf.json',
+      tf({
+        aws_db_instance: {
+          db: { storage_encrypted: true, manage_master_user_password: true, backup_retention_period: 1, deletion_protection: false },
+          old: { storage_encrypted: false, manage_master_user_password: true, backup_retention_period: 1, deletion_protection: true, '//': { policy_suppressions: { 'AWS-RDS-001': 'legacy, migrating in Q3' } } },
+        },
+        aws_cloudwatch_log_group: { app: { kms_key_id: ref('aws_kms_key', 'logs', 'arn') } },
+        ...secureBucket('x'),
+        aws_s3_bucket_versioning: {},
+      }),
+    );
+    const report = runPolicy([dir], { cwd: dir });
+    expect(report.findings.map((f) => `${f.ruleId} ${f.severity}${f.suppressed ? ' suppressed' : ''}`)).toEqual([
+      'AWS-S3-003 error',
+      'AWS-LOG-001 warning',
+      'AWS-RDS-005 warning',
+      'AWS-RDS-001 error suppressed',
+    ]);
+    expect(report.summary).toEqual({ findings: 3, errors: 1, warnings: 2, suppressed: 1, files: 1 });
+    expect(formatText(report).trim().split('\n')).toEqual([
+      'AWS-S3-003  aws_s3_bucket.x  has no aws_s3_bucket_versioning referencing it in this file (cdk.tf.json)',
+      'AWS-LOG-001  aws_cloudwatch_log_group.app  [warning] retention_in_days is not set: logs are kept forever (cdk.tf.json)',
+      'AWS-RDS-005  aws_db_instance.db  [warning] deletion_protection is not true (cdk.tf.json)',
+      'AWS-RDS-001  aws_db_instance.old  [suppressed: legacy, migrating in Q3] storage_encrypted is not true (cdk.tf.json)',
+      '3 findings (1 errors, 2 warnings), 1 suppressed in 1 files',
+    ]);
+    const json = JSON.parse(formatJson(report));
+    expect(json.ok).toBe(false);
+    expect(json.summary).toEqual(report.summary);
+    expect(json.findings[3]).toEqual(expect.objectContaining({ ruleId: 'AWS-RDS-001', suppressed: true, suppressionReason: 'legacy, migrating in Q3' }));
+    expect(json.rules.map((r: { id: string }) => r.id)).toEqual(['AWS-LOG-001', 'AWS-RDS-001', 'AWS-RDS-005', 'AWS-S3-003']);
+  });
+
+  it('reads each file once when paths overlap', () => {
+    write('a/cdk.tf.json', tf({ aws_vpc: { main: {} } }));
+    write('b/app.yaml', [workload()]);
+    const report = runPolicy([dir, path.join(dir, 'a'), path.join(dir, 'a/cdk.tf.json')], { cwd: dir });
+    expect(report.files).toEqual(['a/cdk.tf.json', 'b/app.yaml']);
+    expect(brief(report)).toEqual(['AWS-VPC-001 aws_vpc.main a/cdk.tf.json']);
+  });
+});
+
+describe('checkTerraform cross-resource details', () => {
+  it('matches S3 companions by literal bucket name, and only in the same file', () => {
+    const bucket = { aws_s3_bucket: { data: { bucket: 'mlops-raw' } } };
+    const byName = tf({
+      ...bucket,
+      aws_s3_bucket_public_access_block: { data: { bucket: 'mlops-raw', block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } },
+      aws_s3_bucket_server_side_encryption_configuration: { data: { bucket: 'mlops-raw' } },
+      aws_s3_bucket_versioning: { data: { bucket: 'mlops-raw', versioning_configuration: { status: 'Enabled' } } },
+    });
+    expect(checkTerraform(byName, 'a.tf.json')).toEqual([]);
+    expect(checkTerraform(tf(bucket), 'a.tf.json').map((f) => f.ruleId)).toEqual(['AWS-S3-001', 'AWS-S3-002', 'AWS-S3-003']);
+  });
+
+  it('a flow log of another VPC does not count', () => {
+    const doc = tf({ aws_vpc: { a: {}, b: {} }, aws_flow_log: { a: { vpc_id: ref('aws_vpc', 'a') } } });
+    expect(checkTerraform(doc, 'x.tf.json').map((f) => f.address)).toEqual(['aws_vpc.b']);
+  });
+
+  it('explains why HTTPS from anywhere failed on an untagged group', () => {
+    const doc = tf({ aws_security_group: { web: { ingress: [{ from_port: 443, to_port: 443, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }] } } });
+    expect(checkTerraform(doc, 'x.tf.json')[0].message).toBe(
+      'ingress[0] allows ingress from 0.0.0.0/0 on tcp 443 (only groups tagged platform:role=load-balancer may take 80/443 from anywhere)',
+    );
+  });
+});
