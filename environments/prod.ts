@@ -27,14 +27,14 @@ export const prod: EnvironmentInput = {
     storage: { noncurrentVersionExpirationDays: 365 },
   },
   cluster: {
-    kubernetesVersion: '1.34',
+    kubernetesVersion: '1.35',
     endpointPublicAccessCidrs: ['203.0.113.0/24'],
     adminRoleArns: ['arn:aws:iam::333333333333:role/platform-admin'],
     controlPlaneLogRetentionDays: 365,
     addons: {
       vpcCni: 'v1.20.4-eksbuild.1',
       coreDns: 'v1.12.4-eksbuild.1',
-      kubeProxy: 'v1.34.1-eksbuild.2',
+      kubeProxy: 'v1.35.3-eksbuild.13',
       ebsCsiDriver: 'v1.51.1-eksbuild.1',
     },
     nodeGroups: {

@@ -18,7 +18,7 @@ export type AwsRegion = (typeof AWS_REGIONS)[number];
 
 /**
  * EKS versions in standard support on 2026-11-24 (each gets 14 months; see the EKS version calendar).
- * Review when a version leaves standard support: extended support costs 6x per cluster-hour.
+ * 1.34 leaves standard support on 2026-12-02: drop it then. Extended support costs 6x per cluster-hour.
  */
 export const SUPPORTED_KUBERNETES_VERSIONS = ['1.34', '1.35', '1.36'] as const;
 
@@ -271,6 +271,12 @@ function crossFieldRules(raw: unknown, ctx: z.RefinementCtx): void {
   // S3 keeps objects in Standard-IA for at least 30 days before the next transition.
   if (st && isNum(st.transitionToGlacierDays, st.transitionToInfrequentAccessDays) && st.transitionToGlacierDays! < st.transitionToInfrequentAccessDays! + 30) {
     issue(['data', 'storage', 'transitionToGlacierDays'], `(${st.transitionToGlacierDays}) must be at least 30 days after transitionToInfrequentAccessDays (${st.transitionToInfrequentAccessDays})`);
+  }
+
+  const kubernetesVersion = env.cluster?.kubernetesVersion;
+  const kubeProxy = env.cluster?.addons?.kubeProxy;
+  if (typeof kubernetesVersion === 'string' && typeof kubeProxy === 'string' && !kubeProxy.startsWith(`v${kubernetesVersion}.`)) {
+    issue(['cluster', 'addons', 'kubeProxy'], `("${kubeProxy}") must match the cluster's Kubernetes version ${kubernetesVersion} (v${kubernetesVersion}.x-eksbuild.N)`);
   }
 
   const groups = env.cluster?.nodeGroups;

@@ -24,13 +24,13 @@ export const staging: EnvironmentInput = {
     },
   },
   cluster: {
-    kubernetesVersion: '1.34',
+    kubernetesVersion: '1.35',
     endpointPublicAccessCidrs: ['203.0.113.0/24'],
     adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin'],
     addons: {
       vpcCni: 'v1.20.4-eksbuild.1',
       coreDns: 'v1.12.4-eksbuild.1',
-      kubeProxy: 'v1.34.1-eksbuild.2',
+      kubeProxy: 'v1.35.3-eksbuild.13',
       ebsCsiDriver: 'v1.51.1-eksbuild.1',
     },
     nodeGroups: {

@@ -1,8 +1,10 @@
 import type { App } from 'cdktf';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { BootstrapStack } from './bootstrap-stack';
+import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
+import { PlatformServicesStack } from './platform-services-stack';
 import { SharedStack } from './shared-stack';
 
 export interface PlatformConfig {
@@ -19,6 +21,8 @@ export interface PlatformConfig {
 export interface EnvironmentStacks {
   readonly network: NetworkStack;
   readonly data: DataStack;
+  readonly cluster: ClusterStack;
+  readonly platform: PlatformServicesStack;
 }
 
 export interface PlatformStacks {
@@ -37,7 +41,22 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
   for (const environment of config.environments) {
     const network = new NetworkStack(app, config.shared, environment);
     const data = new DataStack(app, config.shared, environment, { network: network.network });
-    environments[environment.name] = { network, data };
+    const cluster = new ClusterStack(app, config.shared, environment, { network: network.network });
+    const platform = new PlatformServicesStack(app, config.shared, environment, {
+      cluster: cluster.cluster,
+      airflow: {
+        databaseSecretArn: data.database.secretArn,
+        databaseSecretKmsKeyArn: data.database.kmsKeyArn,
+        databaseEndpoint: data.database.endpoint,
+        databasePort: data.database.port,
+        databaseName: data.database.databaseName,
+        databaseSecurityGroupId: data.database.securityGroupId,
+        logsBucketName: data.buckets.airflowLogs.bucketName,
+        logsBucketArn: data.buckets.airflowLogs.bucketArn,
+        logsBucketKmsKeyArn: data.buckets.airflowLogs.kmsKeyArn,
+      },
+    });
+    environments[environment.name] = { network, data, cluster, platform };
   }
   return { bootstrap, shared, environments, manifestApps: [] };
 }

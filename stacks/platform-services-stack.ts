@@ -1,0 +1,358 @@
+import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { Fn, type TerraformResource, type TerraformVariable, Token } from 'cdktf';
+import type { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import type { KubernetesCluster } from '../constructs/cluster/kubernetes-cluster';
+import { loadBalancerControllerStatements } from '../constructs/cluster/load-balancer-controller-policy';
+import type { EnvironmentConfig, SharedConfig } from '../environments';
+import { stackName } from './names';
+import { PlatformStack } from './platform-stack';
+
+/**
+ * Every Helm chart this stack installs, pinned. Bump a version here, read the chart's upgrade notes,
+ * and review the plan: the chart version is the only thing that moves a release.
+ */
+export const PLATFORM_CHARTS = {
+  metricsServer: { repository: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', version: '3.13.0' },
+  clusterAutoscaler: { repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.56.0' },
+  awsLoadBalancerController: { repository: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', version: '3.5.0' },
+  externalSecrets: { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.6.0' },
+  /** Plain manifests (the SecretStore and ExternalSecret) applied after the operator's CRDs exist. */
+  raw: { repository: 'https://bedag.github.io/helm-charts', chart: 'raw', version: '1.1.0' },
+  airflow: { repository: 'https://airflow.apache.org', chart: 'airflow', version: '1.22.0' },
+} as const;
+
+/** Where Airflow's backends live; the data stack provides every value (the lead wires them). */
+export interface AirflowBackends {
+  /** Secrets Manager secret RDS manages for the master user (JSON with `username` and `password`). */
+  readonly databaseSecretArn: string;
+  /** KMS key of that secret. @default - the AWS-managed `aws/secretsmanager` key (no grant needed) */
+  readonly databaseSecretKmsKeyArn?: string;
+  /** Database host; a `host:port` endpoint is accepted and its port dropped. */
+  readonly databaseEndpoint: string;
+  readonly databasePort: number;
+  readonly databaseName: string;
+  /** The database's security group: this stack lets the cluster's nodes in on `databasePort`. */
+  readonly databaseSecurityGroupId: string;
+  readonly logsBucketName: string;
+  readonly logsBucketArn: string;
+  readonly logsBucketKmsKeyArn: string;
+}
+
+export interface PlatformServicesDependencies {
+  readonly cluster: KubernetesCluster;
+  readonly airflow: AirflowBackends;
+}
+
+const AIRFLOW_NAMESPACE = 'airflow';
+const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';
+/** Kubernetes secret the ExternalSecret writes and the Airflow chart reads (`data.metadataSecretName`). */
+export const AIRFLOW_METADATA_SECRET = 'airflow-metadata';
+const AIRFLOW_SECRETS_READER_SA = 'airflow-secrets-reader';
+/** Prefix of Airflow's task logs in the logs bucket. */
+export const AIRFLOW_LOG_PREFIX = 'airflow/logs';
+
+/** Airflow components that get a service account annotated with the logs role. */
+const AIRFLOW_COMPONENTS = ['scheduler', 'workers', 'apiServer', 'webserver', 'triggerer', 'dagProcessor'] as const;
+
+type Resources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string): Resources => ({
+  requests: { cpu, memory },
+  limits: { cpu: cpuLimit, memory: memoryLimit },
+});
+
+/** Airflow sizing by tier; the environment schema has no Airflow sizing yet. */
+const AIRFLOW_SIZING: Record<EnvironmentConfig['tier'], { replicas: number; scheduler: Resources; web: Resources; workers: Resources }> = {
+  development: { replicas: 1, scheduler: res('250m', '512Mi', '1', '1Gi'), web: res('250m', '512Mi', '1', '1Gi'), workers: res('250m', '512Mi', '1', '1Gi') },
+  staging: { replicas: 2, scheduler: res('500m', '1Gi', '1', '2Gi'), web: res('250m', '1Gi', '1', '2Gi'), workers: res('500m', '1Gi', '2', '2Gi') },
+  production: { replicas: 2, scheduler: res('1', '2Gi', '2', '4Gi'), web: res('500m', '1Gi', '1', '2Gi'), workers: res('1', '2Gi', '2', '4Gi') },
+};
+
+/**
+ * `<env>-platform`: cluster services installed with Helm (metrics-server, cluster-autoscaler, the AWS
+ * Load Balancer Controller, External Secrets Operator and Airflow) and their IRSA roles.
+ *
+ * This stack talks to the cluster's API at plan time, so it is planned only after `<env>-cluster`
+ * has been applied: on a brand-new environment, `cdktf deploy 'dev-*'` applies the cluster first and
+ * a pull-request plan says that this stack is planned after the cluster exists.
+ */
+export class PlatformServicesStack extends PlatformStack {
+  readonly releases: Record<'metricsServer' | 'clusterAutoscaler' | 'awsLoadBalancerController' | 'externalSecrets' | 'airflowSecrets' | 'airflow', Release>;
+
+  constructor(scope: Construct, shared: SharedConfig, environment: EnvironmentConfig, dependencies: PlatformServicesDependencies) {
+    super(scope, stackName(environment.name, 'platform'), { shared, environment, backend: 's3' });
+    const { cluster, airflow } = dependencies;
+    const region = this.region;
+    const production = environment.tier === 'production';
+    const partition = 'aws'; // AWS_REGIONS holds commercial regions only
+    const values = (object: unknown) => [stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })];
+
+    // Providers. Endpoint and CA are read by name; the token comes from `aws eks get-token` at each
+    // call, because a data-source token expires after 15 minutes, shorter than a long apply. The
+    // token is minted with the same role as the AWS provider (the planner role in pull requests).
+    const eks = new DataAwsEksCluster(this, 'Cluster', { name: cluster.clusterName });
+    const roleArn = (this.node.tryFindChild('aws_role_arn') as TerraformVariable | undefined)?.stringValue;
+    const exec = {
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      command: 'aws',
+      args: ['eks', 'get-token', '--cluster-name', eks.name, '--region', region, ...(roleArn ? ['--role-arn', roleArn] : [])],
+    };
+    const host = eks.endpoint;
+    const clusterCaCertificate = Fn.base64decode(eks.certificateAuthority.get(0).data);
+    new KubernetesProvider(this, 'kubernetes', { host, clusterCaCertificate, exec: [exec] });
+    new HelmProvider(this, 'helm', { kubernetes: { host, clusterCaCertificate, exec } });
+
+    const release = (id: keyof typeof PLATFORM_CHARTS, name: string, namespace: string, object: unknown, dependsOn?: TerraformResource[]) =>
+      new Release(this, `${id.charAt(0).toUpperCase()}${id.slice(1)}Release`, {
+        name,
+        namespace,
+        ...PLATFORM_CHARTS[id],
+        values: values(object),
+        atomic: true,
+        cleanupOnFail: true,
+        wait: true,
+        timeout: 900,
+        maxHistory: 10,
+        dependsOn,
+      });
+    const roleAnnotation = (arn: string) => ({ 'eks.amazonaws.com/role-arn': arn });
+    const criticalAddon = { priorityClassName: 'system-cluster-critical' };
+
+    // metrics-server: no AWS permissions.
+    const metricsServer = release('metricsServer', 'metrics-server', 'kube-system', {
+      replicas: production ? 2 : 1,
+      podDisruptionBudget: { enabled: production, minAvailable: 1 },
+      resources: res('100m', '200Mi', '500m', '400Mi'),
+      ...criticalAddon,
+    });
+
+    // cluster-autoscaler: scales only the Auto Scaling groups EKS tagged as this cluster's.
+    const autoscalerRole = cluster.irsaRole('ClusterAutoscaler', {
+      scope: this,
+      namespace: 'kube-system',
+      serviceAccount: 'cluster-autoscaler',
+      policyStatements: [
+        {
+          sid: 'ScaleThisClustersNodeGroups',
+          actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+          resources: ['*'],
+          condition: [{ test: 'StringEquals', variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${cluster.clusterName}`, values: ['owned'] }],
+        },
+        {
+          sid: 'ReadNodeGroupTemplates',
+          actions: ['eks:DescribeNodegroup'],
+          resources: cluster.nodeGroupArns,
+        },
+        {
+          sid: 'Describe',
+          actions: [
+            'autoscaling:DescribeAutoScalingGroups',
+            'autoscaling:DescribeAutoScalingInstances',
+            'autoscaling:DescribeLaunchConfigurations',
+            'autoscaling:DescribeScalingActivities',
+            'autoscaling:DescribeTags',
+            'ec2:DescribeImages',
+            'ec2:DescribeInstanceTypes',
+            'ec2:DescribeLaunchTemplateVersions',
+            'ec2:GetInstanceTypesFromInstanceRequirements',
+          ],
+          resources: ['*'],
+        },
+      ],
+    });
+    const clusterAutoscaler = release('clusterAutoscaler', 'cluster-autoscaler', 'kube-system', {
+      cloudProvider: 'aws',
+      awsRegion: region,
+      autoDiscovery: { clusterName: cluster.clusterName },
+      rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler', annotations: roleAnnotation(autoscalerRole.arn) } },
+      extraArgs: { 'balance-similar-node-groups': true, 'skip-nodes-with-system-pods': false, expander: 'least-waste' },
+      resources: res('100m', '300Mi', '500m', '600Mi'),
+      ...criticalAddon,
+    });
+
+    // AWS Load Balancer Controller: the documented policy, scoped to this cluster's tag.
+    const lbcRole = cluster.irsaRole('AwsLoadBalancerController', {
+      scope: this,
+      namespace: 'kube-system',
+      serviceAccount: 'aws-load-balancer-controller',
+      policyStatements: loadBalancerControllerStatements({ clusterName: cluster.clusterName, partition, region, accountId: this.accountId }),
+    });
+    const awsLoadBalancerController = release('awsLoadBalancerController', 'aws-load-balancer-controller', 'kube-system', {
+      clusterName: cluster.clusterName,
+      region,
+      vpcId: eks.vpcConfig.get(0).vpcId,
+      replicaCount: 2,
+      serviceAccount: { create: true, name: 'aws-load-balancer-controller', annotations: roleAnnotation(lbcRole.arn) },
+      resources: res('100m', '128Mi', '500m', '256Mi'),
+      ...criticalAddon,
+    });
+
+    // External Secrets Operator. The controller has no AWS permissions of its own: each SecretStore
+    // names a service account whose IRSA role reads exactly the secrets of its namespace.
+    const esoNamespace = new NamespaceV1(this, 'ExternalSecretsNamespace', { metadata: { name: EXTERNAL_SECRETS_NAMESPACE } });
+    const externalSecrets = release(
+      'externalSecrets',
+      'external-secrets',
+      EXTERNAL_SECRETS_NAMESPACE,
+      { installCRDs: true, replicaCount: production ? 2 : 1, podDisruptionBudget: { enabled: production, minAvailable: 1 } },
+      [esoNamespace],
+    );
+
+    // Airflow.
+    const airflowNamespace = new NamespaceV1(this, 'AirflowNamespace', {
+      metadata: {
+        name: AIRFLOW_NAMESPACE,
+        labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' },
+      },
+    });
+    const secretsReaderRole = cluster.irsaRole('AirflowSecretsReader', {
+      scope: this,
+      namespace: AIRFLOW_NAMESPACE,
+      serviceAccount: AIRFLOW_SECRETS_READER_SA,
+      policyStatements: [
+        { sid: 'ReadTheDatabaseSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [airflow.databaseSecretArn] },
+        ...kmsDecrypt('DecryptTheDatabaseSecret', airflow.databaseSecretKmsKeyArn, `secretsmanager.${region}.amazonaws.com`),
+      ],
+    });
+    const secretsReader = new ServiceAccountV1(this, 'AirflowSecretsReaderServiceAccount', {
+      metadata: { name: AIRFLOW_SECRETS_READER_SA, namespace: AIRFLOW_NAMESPACE, annotations: roleAnnotation(secretsReaderRole.arn) },
+      automountServiceAccountToken: false,
+      dependsOn: [airflowNamespace],
+    });
+
+    // The connection URI is assembled in the cluster from the RDS-managed secret: the password never
+    // passes through Terraform (not in config, not in state, not in the Helm values).
+    const dbHost = Fn.element(Fn.split(':', airflow.databaseEndpoint), 0) as string;
+    const connection =
+      `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${dbHost}:${Token.asString(airflow.databasePort)}` +
+      `/${airflow.databaseName}?sslmode=require`;
+    const airflowSecrets = release(
+      'raw',
+      'airflow-secrets',
+      AIRFLOW_NAMESPACE,
+      {
+        resources: [
+          {
+            apiVersion: 'external-secrets.io/v1',
+            kind: 'SecretStore',
+            metadata: { name: 'aws-secrets-manager', namespace: AIRFLOW_NAMESPACE },
+            spec: { provider: { aws: { service: 'SecretsManager', region, auth: { jwt: { serviceAccountRef: { name: AIRFLOW_SECRETS_READER_SA } } } } } },
+          },
+          {
+            apiVersion: 'external-secrets.io/v1',
+            kind: 'ExternalSecret',
+            metadata: { name: AIRFLOW_METADATA_SECRET, namespace: AIRFLOW_NAMESPACE },
+            spec: {
+              refreshInterval: '1h',
+              secretStoreRef: { name: 'aws-secrets-manager', kind: 'SecretStore' },
+              target: {
+                name: AIRFLOW_METADATA_SECRET,
+                creationPolicy: 'Owner',
+                template: { engineVersion: 'v2', data: { connection } },
+              },
+              data: ['username', 'password'].map((property) => ({
+                secretKey: property,
+                remoteRef: { key: airflow.databaseSecretArn, property },
+              })),
+            },
+          },
+        ],
+      },
+      [externalSecrets, secretsReader],
+    );
+
+    // Pods reach the database through the nodes' (the cluster's) security group.
+    const databaseAccess = new VpcSecurityGroupIngressRule(this, 'DatabaseFromCluster', {
+      securityGroupId: airflow.databaseSecurityGroupId,
+      description: 'PostgreSQL from the EKS nodes (cluster security group)',
+      ipProtocol: 'tcp',
+      fromPort: airflow.databasePort,
+      toPort: airflow.databasePort,
+      referencedSecurityGroupId: cluster.clusterSecurityGroupId,
+    });
+
+    const serviceAccountNames = AIRFLOW_COMPONENTS.map((c) => `airflow-${kebab(c)}`);
+    const logsRole = cluster.irsaRole('AirflowLogs', {
+      scope: this,
+      namespace: AIRFLOW_NAMESPACE,
+      serviceAccount: serviceAccountNames,
+      policyStatements: [
+        {
+          sid: 'ListTheLogPrefix',
+          actions: ['s3:ListBucket'],
+          resources: [airflow.logsBucketArn],
+          condition: [{ test: 'StringLike', variable: 's3:prefix', values: [`${AIRFLOW_LOG_PREFIX}/*`] }],
+        },
+        {
+          sid: 'ReadAndWriteTaskLogs',
+          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+          resources: [`${airflow.logsBucketArn}/${AIRFLOW_LOG_PREFIX}/*`],
+        },
+        ...kmsDecrypt('UseTheLogsBucketKey', airflow.logsBucketKmsKeyArn, `s3.${region}.amazonaws.com`, ['kms:GenerateDataKey']),
+      ],
+    });
+
+    const sizing = AIRFLOW_SIZING[environment.tier];
+    const { dagsRepository, dagsBranch, dagsSubPath } = environment.platform.airflow;
+    const componentAccounts = Object.fromEntries(
+      AIRFLOW_COMPONENTS.map((c, i) => [c, { serviceAccount: { create: true, name: serviceAccountNames[i], annotations: roleAnnotation(logsRole.arn) } }]),
+    ) as Record<(typeof AIRFLOW_COMPONENTS)[number], object>;
+    const airflowValues = {
+      executor: 'KubernetesExecutor',
+      postgresql: { enabled: false },
+      redis: { enabled: false },
+      pgbouncer: { enabled: false },
+      data: { metadataSecretName: AIRFLOW_METADATA_SECRET },
+      // Terraform waits for the release; Helm hooks would wait for a secret that is created async.
+      migrateDatabaseJob: { useHelmHooks: false },
+      createUserJob: { useHelmHooks: false },
+      dags: {
+        persistence: { enabled: false },
+        gitSync: { enabled: true, repo: dagsRepository, branch: dagsBranch, subPath: dagsSubPath, depth: 1 },
+      },
+      config: {
+        logging: {
+          remote_logging: 'True',
+          remote_base_log_folder: `s3://${airflow.logsBucketName}/${AIRFLOW_LOG_PREFIX}`,
+          remote_log_conn_id: 'aws_default',
+          // The bucket's default SSE-KMS encrypts; Airflow's own flag would ask for SSE-S3 instead.
+          encrypt_s3_logs: 'False',
+        },
+      },
+      // IRSA credentials come from the pod's web identity; the connection only names the region.
+      env: [{ name: 'AIRFLOW_CONN_AWS_DEFAULT', value: JSON.stringify({ conn_type: 'aws', extra: { region_name: region } }) }],
+      scheduler: { ...componentAccounts.scheduler, replicas: sizing.replicas, resources: sizing.scheduler },
+      apiServer: { ...componentAccounts.apiServer, replicas: sizing.replicas, resources: sizing.web },
+      webserver: { ...componentAccounts.webserver, replicas: sizing.replicas, resources: sizing.web, defaultUser: { enabled: false } },
+      workers: { ...componentAccounts.workers, resources: sizing.workers },
+      triggerer: { ...componentAccounts.triggerer, resources: sizing.scheduler },
+      dagProcessor: { ...componentAccounts.dagProcessor, resources: sizing.scheduler },
+    };
+    const airflowRelease = release('airflow', 'airflow', AIRFLOW_NAMESPACE, airflowValues, [airflowSecrets, airflowNamespace, databaseAccess]);
+    this.releases = { metricsServer, clusterAutoscaler, awsLoadBalancerController, externalSecrets, airflowSecrets, airflow: airflowRelease };
+  }
+}
+
+/** KMS use of a customer-managed key, only through the named service; nothing when no key is given. */
+function kmsDecrypt(sid: string, keyArn: string | undefined, viaService: string, extraActions: string[] = []): DataAwsIamPolicyDocumentStatement[] {
+  if (keyArn === undefined) return [];
+  return [
+    {
+      sid,
+      actions: ['kms:Decrypt', ...extraActions],
+      resources: [keyArn],
+      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [viaService] }],
+    },
+  ];
+}
+
+function kebab(text: string): string {
+  return text.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
