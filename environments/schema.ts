@@ -208,6 +208,8 @@ const thresholds = z.strictObject({
   rdsFreeStorageGiB: z.number().positive().default(10),
   rdsMaxConnections: z.number().int().positive().default(200),
   natErrorPortAllocation: z.number().int().min(0).default(0),
+  natPacketsDropped: z.number().int().min(0).default(100),
+  loadBalancer5xxPerFiveMinutes: z.number().int().min(0).default(10),
 });
 
 const observability = z.strictObject({

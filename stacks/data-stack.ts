@@ -1,8 +1,9 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { AlarmTopic, PostgresDatabase } from '../constructs/database';
+import { PostgresDatabase } from '../constructs/database';
 import { EncryptionKey } from '../constructs/encryption';
 import type { Network } from '../constructs/network';
+import type { AlarmTopic } from '../constructs/observability';
 import { AccessLogBucket, DataBucket } from '../constructs/storage';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { stackName } from './names';
@@ -29,6 +30,8 @@ export function dataBucketName(environment: string, purpose: string, accountId: 
 export interface DataStackProps {
   /** The environment's network (from `NetworkStack`); the database goes into its database subnets. */
   readonly network: Network;
+  /** The environment's alarm topic (from `NetworkStack`); the database alarms notify it. */
+  readonly alarmTopic: AlarmTopic;
 }
 
 /**
@@ -53,10 +56,7 @@ export class DataStack extends PlatformStack {
     const { thresholds } = environment.observability;
     const preventDestroy = environment.tier === 'production';
 
-    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
-      topicName: `${env}-alarms`,
-      emailAddresses: environment.observability.alertEmail ? [environment.observability.alertEmail] : [],
-    });
+    this.alarmTopic = props.alarmTopic;
     this.alarmTopicArn = this.alarmTopic.topicArn;
 
     this.dataKey = new EncryptionKey(this, 'DataKey', {
@@ -120,7 +120,6 @@ export class DataStack extends PlatformStack {
     new TerraformOutput(this, 'database_secret_arn', { value: this.database.secretArn });
     new TerraformOutput(this, 'database_security_group_id', { value: this.database.securityGroupId });
     new TerraformOutput(this, 'data_kms_key_arn', { value: this.dataKey.keyArn });
-    new TerraformOutput(this, 'alarm_topic_arn', { value: this.alarmTopicArn });
     new TerraformOutput(this, 'access_log_bucket_name', { value: this.accessLogBucket.bucketName });
     for (const [key, dataBucket] of Object.entries(this.buckets)) {
       new TerraformOutput(this, `${DATA_BUCKET_PURPOSES[key as DataBucketKey].replace(/-/g, '_')}_bucket_name`, { value: dataBucket.bucketName });

@@ -1,13 +1,18 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { availabilityZoneNames, Network } from '../constructs/network';
+import { AlarmTopic, LoadBalancerAlarms, NatGatewayAlarms } from '../constructs/observability';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { stackName } from './names';
 import { PlatformStack } from './platform-stack';
 
-/** `<env>-network`: the VPC every other layer of the environment lives in. */
+/**
+ * `<env>-network`: the VPC every other layer of the environment lives in, and the environment's alarm
+ * topic (created here, in the first layer, so every later layer can notify it).
+ */
 export class NetworkStack extends PlatformStack {
   readonly network: Network;
+  readonly alarmTopic: AlarmTopic;
 
   constructor(scope: Construct, shared: SharedConfig, environment: EnvironmentConfig) {
     super(scope, stackName(environment.name, 'network'), { shared, environment, backend: 's3' });
@@ -19,6 +24,28 @@ export class NetworkStack extends PlatformStack {
       natMode: network.natMode,
       flowLogRetentionDays: network.flowLogRetentionDays,
     });
+
+    // Every alarm of the environment goes here. Production subscribes the on-call address (it pages);
+    // elsewhere the topic has no subscriber unless one is configured, so alarms are only recorded.
+    const { thresholds } = environment.observability;
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
+      topicName: `${environment.name}-alarms`,
+      emailAddresses: environment.observability.alertEmail ? [environment.observability.alertEmail] : [],
+    });
+    new NatGatewayAlarms(this, 'NatAlarms', {
+      name: environment.name,
+      natGatewayIds: this.network.natGateways.map((nat) => nat.id),
+      alarmTopicArn: this.alarmTopic.topicArn,
+      errorPortAllocationThreshold: thresholds.natErrorPortAllocation,
+      packetsDroppedThreshold: thresholds.natPacketsDropped,
+    });
+    new LoadBalancerAlarms(this, 'LoadBalancerAlarms', {
+      name: environment.name,
+      alarmTopicArn: this.alarmTopic.topicArn,
+      http5xxThreshold: thresholds.loadBalancer5xxPerFiveMinutes,
+    });
+
+    new TerraformOutput(this, 'alarm_topic_arn', { value: this.alarmTopic.topicArn });
     new TerraformOutput(this, 'vpc_id', { value: this.network.vpcId });
     new TerraformOutput(this, 'private_subnet_ids', { value: this.network.privateSubnetIds });
     new TerraformOutput(this, 'public_subnet_ids', { value: this.network.publicSubnetIds });

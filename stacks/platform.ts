@@ -40,7 +40,7 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
   const environments: Record<string, EnvironmentStacks> = {};
   for (const environment of config.environments) {
     const network = new NetworkStack(app, config.shared, environment);
-    const data = new DataStack(app, config.shared, environment, { network: network.network });
+    const data = new DataStack(app, config.shared, environment, { network: network.network, alarmTopic: network.alarmTopic });
     const cluster = new ClusterStack(app, config.shared, environment, { network: network.network });
     const platform = new PlatformServicesStack(app, config.shared, environment, {
       cluster: cluster.cluster,

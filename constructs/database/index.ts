@@ -1,2 +1,1 @@
-export * from './alarm-topic';
 export * from './postgres-database';

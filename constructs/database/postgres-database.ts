@@ -16,7 +16,7 @@ import { Construct, type Node } from 'constructs';
 import { grantId, grantStatements, type Grant, type IRoleReference } from '../core/grants';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
-import { AlarmTopic } from './alarm-topic';
+import { AlarmTopic } from '../observability/alarm-topic';
 
 /** PostgreSQL's port; RDS uses it unless told otherwise, and so do the security group rules. */
 export const POSTGRES_PORT = 5432;

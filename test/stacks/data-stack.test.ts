@@ -15,7 +15,7 @@ interface Built {
 function build(env: EnvironmentConfig): Built {
   const app = Testing.app();
   const net = new NetworkStack(app, shared, env);
-  const stack = new DataStack(app, shared, env, { network: net.network });
+  const stack = new DataStack(app, shared, env, { network: net.network, alarmTopic: net.alarmTopic });
   net.prepareStack();
   stack.prepareStack();
   const synth = Testing.synth(stack, true);
@@ -104,7 +104,7 @@ describe('DataStack', () => {
       expect(json.resource.aws_vpc_security_group_ingress_rule).toBeUndefined();
     });
 
-    it('alarms with the environment’s thresholds to the stack’s KMS-encrypted topic', () => {
+    it('alarms with the environment’s thresholds to the environment’s topic from the network stack', () => {
       const t = env.observability.thresholds;
       const alarms = resourcesOf(json, 'aws_cloudwatch_metric_alarm');
       const threshold = (metric: string) => alarms.find((a) => a.metric_name === metric)!.threshold;
@@ -113,9 +113,9 @@ describe('DataStack', () => {
         t.rdsFreeStorageGiB * 1024 ** 3,
         t.rdsMaxConnections,
       ]);
-      expect(onlyResource(json, 'aws_sns_topic')).toMatchObject({ name: `${name}-alarms`, kms_master_key_id: expect.stringContaining('aws_kms_key.AlarmTopic_Key') });
-      expect(alarms.every((a) => (a.alarm_actions as string[])[0].startsWith('${aws_sns_topic.AlarmTopic_'))).toBe(true);
-      expect(json.output?.alarm_topic_arn.value).toMatch(/^\$\{aws_sns_topic\.AlarmTopic_\w+\.arn\}$/);
+      expect(json.resource.aws_sns_topic).toBeUndefined();
+      expect(alarms.length).toBeGreaterThanOrEqual(3);
+      expect(alarms.every((a) => /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-[\w-]+-network\.outputs\.[\w-]+\}$/.test((a.alarm_actions as string[])[0]))).toBe(true);
     });
 
     it('creates the access-log bucket and four data buckets with deterministic, account-unique names', () => {
@@ -171,7 +171,6 @@ describe('DataStack', () => {
       expect(Object.keys(outputs).sort()).toEqual([
         'access_log_bucket_name',
         'airflow_logs_bucket_name',
-        'alarm_topic_arn',
         'data_kms_key_arn',
         'database_endpoint',
         'database_name',
@@ -240,14 +239,6 @@ describe('DataStack', () => {
         const protectedResources = Object.values(json.resource).flatMap((byResource) => Object.values(byResource)).filter((r) => r.lifecycle && (r.lifecycle as Record<string, unknown>).prevent_destroy);
         expect(protectedResources).toEqual([]);
       }
-    });
-
-    it('subscribes the alert email where one is configured (prod)', () => {
-      expect(resourcesOf(built.prod.json, 'aws_sns_topic_subscription')).toEqual([
-        expect.objectContaining({ protocol: 'email', endpoint: 'ml-platform-oncall@example.com' }),
-      ]);
-      expect(built.dev.json.resource.aws_sns_topic_subscription).toBeUndefined();
-      expect(built.staging.json.resource.aws_sns_topic_subscription).toBeUndefined();
     });
 
     it('exposes typed fields for later stacks', () => {

@@ -82,7 +82,52 @@ describe.each(all.map((env) => [env.name, env] as const))('%s-network stack', (n
   });
 
   it('exports typed outputs', () => {
-    expect(Object.keys(json.output!).sort()).toEqual(['database_subnet_ids', 'private_subnet_ids', 'public_subnet_ids', 'vpc_id']);
+    expect(Object.keys(json.output!).sort()).toEqual(['alarm_topic_arn', 'database_subnet_ids', 'private_subnet_ids', 'public_subnet_ids', 'vpc_id']);
+  });
+
+  it("creates the environment's encrypted alarm topic", () => {
+    expect(onlyResource(json, 'aws_sns_topic')).toMatchObject({ name: `${name}-alarms`, kms_master_key_id: expect.stringContaining('aws_kms_key.AlarmTopic_Key') });
+  });
+
+  it('alarms on every NAT gateway with the configured thresholds', () => {
+    const alarms = resourcesOf(json, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'AWS/NATGateway');
+    const nats = resourcesOf(json, 'aws_nat_gateway').length;
+    expect(alarms.filter((a) => a.metric_name === 'ErrorPortAllocation')).toHaveLength(nats);
+    expect(alarms.filter((a) => a.metric_name === 'PacketsDropCount')).toHaveLength(nats);
+    expect(alarms.find((a) => a.metric_name === 'ErrorPortAllocation')!.threshold).toBe(env.observability.thresholds.natErrorPortAllocation);
+    expect(alarms.find((a) => a.metric_name === 'PacketsDropCount')!.threshold).toBe(env.observability.thresholds.natPacketsDropped);
+    const natIds = new Set(alarms.map((a) => (a.dimensions as Record<string, string>).NatGatewayId));
+    expect(natIds.size).toBe(nats);
+  });
+
+  it('alarms on the load balancers the controller creates, through Metrics Insights queries', () => {
+    const queries = resourcesOf(json, 'aws_cloudwatch_metric_alarm')
+      .filter((a) => a.metric_query)
+      .map((a) => ({ expression: (a.metric_query as Array<Record<string, unknown>>)[0].expression, threshold: a.threshold }));
+    expect(queries).toEqual(
+      expect.arrayContaining([
+        { expression: 'SELECT SUM(HTTPCode_ELB_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer)', threshold: env.observability.thresholds.loadBalancer5xxPerFiveMinutes },
+        { expression: 'SELECT SUM(HTTPCode_Target_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer)', threshold: env.observability.thresholds.loadBalancer5xxPerFiveMinutes },
+        { expression: 'SELECT MAX(UnHealthyHostCount) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer, TargetGroup)', threshold: 0 },
+      ]),
+    );
+  });
+
+  it('notifies the alarm topic from every alarm, also on recovery', () => {
+    const topic = Object.keys(json.resource.aws_sns_topic)[0];
+    for (const alarm of resourcesOf(json, 'aws_cloudwatch_metric_alarm')) {
+      expect(alarm.alarm_actions).toEqual([`\${aws_sns_topic.${topic}.arn}`]);
+      expect(alarm.ok_actions).toEqual([`\${aws_sns_topic.${topic}.arn}`]);
+    }
+  });
+});
+
+describe('alarm subscriptions', () => {
+  it('pages the on-call address in prod only', () => {
+    const subscriptions = (env: (typeof all)[number]) => resourcesOf(synthJson(new NetworkStack(Testing.app(), shared, env)), 'aws_sns_topic_subscription');
+    expect(subscriptions(environments.prod)).toEqual([expect.objectContaining({ protocol: 'email', endpoint: 'ml-platform-oncall@example.com' })]);
+    expect(subscriptions(environments.dev)).toEqual([]);
+    expect(subscriptions(environments.staging)).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { AlarmTopic } from '../../../constructs/database';
+import { AlarmTopic } from '../../../constructs/observability';
 import { onlyResource, policyStatements, resourcesOf, synthConstruct, testStack } from '../../helpers';
 
 describe('AlarmTopic', () => {
