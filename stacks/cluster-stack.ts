@@ -1,6 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { KubernetesCluster } from '../constructs/cluster/kubernetes-cluster';
+import { CLUSTER_ADMIN_ACCESS_POLICY, KubernetesCluster } from '../constructs/cluster/kubernetes-cluster';
 import { Bastion } from '../constructs/compute/bastion';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { stackName } from './names';
@@ -44,6 +44,15 @@ export class ClusterStack extends PlatformStack {
       // Only production is hard to delete; other environments are torn down and rebuilt.
       deletionProtection: environment.tier === 'production',
     });
+
+    // Terraform reaches the cluster's API as the role it assumes (`var.aws_role_arn`): applies as the
+    // deployer, which manages the Helm releases and manifests; pull-request plans as the read-only
+    // planner, which must read every object, Secrets included, since Helm keeps release state in them.
+    const { assumeRoleArn, planRoleArn } = environment.account;
+    if (assumeRoleArn && !config.adminRoleArns.includes(assumeRoleArn)) {
+      this.cluster.grantAccess('Deployer', assumeRoleArn, { policy: CLUSTER_ADMIN_ACCESS_POLICY });
+    }
+    if (planRoleArn) this.cluster.grantAccess('Planner', planRoleArn, { policy: 'AmazonEKSAdminViewPolicy' });
 
     if (config.bastion.enabled) {
       this.bastion = new Bastion(this, 'Bastion', {

@@ -21,6 +21,16 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Clust
   const { stack, synthesized } = build(envName);
   const json = JSON.parse(synthesized);
 
+  it('lets the deployer role administer the cluster and the planner role read it, Secrets included', () => {
+    const associations = only(json.resource.aws_eks_access_policy_association);
+    const policyOf = (principal: string) => associations.filter((a) => a.principal_arn === principal).map((a) => String(a.policy_arn).split('/').pop());
+    expect(policyOf(environment.account.assumeRoleArn!)).toEqual(['AmazonEKSClusterAdminPolicy']);
+    expect(policyOf(environment.account.planRoleArn!)).toEqual(['AmazonEKSAdminViewPolicy']);
+    const entries = only(json.resource.aws_eks_access_entry).map((e) => e.principal_arn);
+    expect(entries).toEqual(expect.arrayContaining([environment.account.assumeRoleArn, environment.account.planRoleArn]));
+    expect(new Set(entries).size).toBe(entries.length);
+  });
+
   it('is the <env>-cluster stack with its own state key', () => {
     expect(stack.node.id).toBe(`${envName}-cluster`);
     expect(json.terraform.backend.s3.key).toBe(`${envName}-cluster/terraform.tfstate`);
