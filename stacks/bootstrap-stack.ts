@@ -4,7 +4,7 @@ import { EncryptionKey } from '../constructs/encryption';
 import { SecureBucket } from '../constructs/storage';
 import type { SharedConfig } from '../environments';
 import { BOOTSTRAP_STACK } from './names';
-import { PlatformStack } from './platform-stack';
+import { PlatformStack, STATE_KEY_ALIAS } from './platform-stack';
 
 /**
  * The state bucket every other stack keeps its state in. Run once per organisation with a local
@@ -18,7 +18,7 @@ export class BootstrapStack extends PlatformStack {
   constructor(scope: Construct, shared: SharedConfig) {
     super(scope, BOOTSTRAP_STACK, { shared, backend: 'local' });
     this.stateKey = new EncryptionKey(this, 'StateKey', {
-      alias: 'terraform-state',
+      alias: STATE_KEY_ALIAS,
       description: 'Encrypts Terraform state',
       preventDestroy: true,
     });

@@ -4,8 +4,18 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { stateKey } from './names';
 
-/** Terraform `use_lockfile` (S3 native locking) needs 1.10; cdktf 0.21 predates the field. */
-export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
+/**
+ * Terraform `use_lockfile` (S3 native locking) needs 1.10 and write-only arguments (secrets that never
+ * reach state) need 1.11; cdktf 0.21 predates both, so they are written as overrides.
+ */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.11.0';
+
+/** Alias of the KMS key that encrypts Terraform state (created by the `bootstrap` stack). */
+export const STATE_KEY_ALIAS = 'terraform-state';
+
+export function stateKeyAliasArn(shared: SharedConfig): string {
+  return `arn:aws:kms:${shared.account.region}:${shared.account.id}:alias/${STATE_KEY_ALIAS}`;
+}
 
 export interface PlatformStackProps {
   readonly shared: SharedConfig;
@@ -45,6 +55,8 @@ export class PlatformStack extends TerraformStack {
         key: stateKey(id),
         region: props.shared.account.region,
         encrypt: true,
+        // Without a key, `encrypt` means SSE-S3 and overrides the bucket's default KMS key.
+        kmsKeyId: stateKeyAliasArn(props.shared),
       });
       this.addOverride('terraform.backend.s3.use_lockfile', true);
     }

@@ -1,9 +1,11 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
+import { DataAwsKmsKey } from '@cdktf/provider-aws/lib/data-aws-kms-key';
+import { GithubActionsOidc, type DeploymentTarget } from '../constructs/iam';
 import { ContainerRegistry } from '../constructs/registry';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
-import { SHARED_STACK } from './names';
-import { PlatformStack } from './platform-stack';
+import { ENVIRONMENT_LAYERS, SHARED_STACK, stackName, stateKey } from './names';
+import { PlatformStack, STATE_KEY_ALIAS } from './platform-stack';
 
 /**
  * Account-wide resources every environment uses: the ECR repositories images are built into once
@@ -11,6 +13,7 @@ import { PlatformStack } from './platform-stack';
  */
 export class SharedStack extends PlatformStack {
   readonly registry: ContainerRegistry;
+  readonly ci: GithubActionsOidc;
 
   constructor(scope: Construct, shared: SharedConfig, environments: readonly EnvironmentConfig[]) {
     super(scope, SHARED_STACK, { shared, backend: 's3' });
@@ -22,5 +25,29 @@ export class SharedStack extends PlatformStack {
       pullAccountIds: pullAccounts,
     });
     new TerraformOutput(this, 'repository_urls', { value: this.registry.repositoryUrls });
+
+    // CI reaches AWS only through these roles: read-only plans on pull requests, applies from the
+    // matching GitHub environment, image pushes from main and version tags.
+    const targets: DeploymentTarget[] = [
+      { name: SHARED_STACK, stateKeys: [stateKey(SHARED_STACK)] },
+      ...environments.map((env) => ({
+        name: env.name,
+        stateKeys: ENVIRONMENT_LAYERS.map((layer) => stateKey(stackName(env.name, layer))),
+        planRoleArn: env.account.planRoleArn,
+        applyRoleArn: env.account.assumeRoleArn,
+      })),
+    ];
+    // IAM statements need the key's own ARN; the alias resolves to it at plan time.
+    const stateEncryptionKey = new DataAwsKmsKey(this, 'StateKey', { keyId: `alias/${STATE_KEY_ALIAS}` });
+    this.ci = new GithubActionsOidc(this, 'GithubActions', {
+      repository: shared.github.repository,
+      stateBucketArn: `arn:aws:s3:::${shared.stateBucket}`,
+      stateKmsKeyArn: stateEncryptionKey.arn,
+      targets,
+      imageRepositoryArns: this.registry.repositoryArns,
+    });
+    new TerraformOutput(this, 'github_plan_role_arns', { value: this.ci.planRoleArns });
+    new TerraformOutput(this, 'github_apply_role_arns', { value: this.ci.applyRoleArns });
+    new TerraformOutput(this, 'github_image_push_role_arn', { value: this.ci.imagePushRoleArn });
   }
 }

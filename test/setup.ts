@@ -1,3 +1,4 @@
+import type {} from 'cdktf/lib/testing/adapters/jest'; // types of the toHaveResource* matchers
 import { Testing } from 'cdktf';
 
 Testing.setupJest();

@@ -46,9 +46,22 @@ describe('shared stack', () => {
     for (const env of all) expect(policies).toContain(`arn:aws:iam::${env.account.id}:root`);
   });
 
+  it('creates the GitHub OIDC provider and a plan and an apply role per target, plus the image-push role', () => {
+    expect(onlyResource(json, 'aws_iam_openid_connect_provider')).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
+    const roles = resourcesOf(json, 'aws_iam_role').map((r) => r.name).sort();
+    const expected = ['shared', ...all.map((e) => e.name)].flatMap((t) => [`github-apply-${t}`, `github-plan-${t}`]);
+    expect(roles).toEqual([...expected, 'github-image-push'].sort());
+    expect(Object.keys(json.output!)).toEqual(expect.arrayContaining(['github_plan_role_arns', 'github_apply_role_arns', 'github_image_push_role_arn']));
+  });
+
+  it('gives CI the state key by its ARN, looked up from the alias', () => {
+    expect(json.data!.aws_kms_key).toEqual({ StateKey: expect.objectContaining({ key_id: 'alias/terraform-state' }) });
+    expect(JSON.stringify(json.resource.aws_iam_role_policy)).toContain('${data.aws_kms_key.StateKey.arn}');
+  });
+
   it('uses the S3 backend with its own key and native locking', () => {
     expect(json.terraform!.backend).toEqual({
-      s3: { bucket: shared.stateBucket, key: 'shared/terraform.tfstate', region: shared.account.region, encrypt: true, use_lockfile: true },
+      s3: { bucket: shared.stateBucket, key: 'shared/terraform.tfstate', region: shared.account.region, encrypt: true, kms_key_id: `arn:aws:kms:${shared.account.region}:${shared.account.id}:alias/terraform-state`, use_lockfile: true },
     });
     expect(json.terraform!.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
   });
@@ -59,7 +72,7 @@ describe.each(all.map((env) => [env.name, env] as const))('%s-network stack', (n
 
   it('stores state under its own key with native locking', () => {
     expect(json.terraform!.backend).toEqual({
-      s3: { bucket: shared.stateBucket, key: `${name}-network/terraform.tfstate`, region: shared.account.region, encrypt: true, use_lockfile: true },
+      s3: { bucket: shared.stateBucket, key: `${name}-network/terraform.tfstate`, region: shared.account.region, encrypt: true, kms_key_id: `arn:aws:kms:${shared.account.region}:${shared.account.id}:alias/terraform-state`, use_lockfile: true },
     });
   });
 

@@ -1,0 +1,3 @@
+export * from './github-oidc';
+export * from './policy-document';
+export * from './role-names';

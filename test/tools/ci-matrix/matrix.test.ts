@@ -1,0 +1,97 @@
+import { environmentInputs, environments, parseEnvironment, shared, type EnvironmentConfig } from '../../../environments';
+import { CLUSTER_DEPENDENT_LAYERS, ENVIRONMENT_LAYERS } from '../../../stacks/names';
+import { deployMatrix, deployOrder, imageTarget, MatrixError, planMatrix, targetNames } from '../../../tools/ci-matrix/matrix';
+
+const envs = Object.values(environments);
+
+describe('planMatrix', () => {
+  const { include } = planMatrix(shared, envs);
+
+  test('plans every stack except bootstrap: shared, then each environment in deploy order', () => {
+    expect(include.map((e) => e.stack)).toEqual([
+      'shared',
+      ...['dev', 'staging', 'prod'].flatMap((env) => ENVIRONMENT_LAYERS.map((layer) => `${env}-${layer}`)),
+    ]);
+    expect(include.some((e) => e.stack === 'bootstrap')).toBe(false);
+  });
+
+  test('CI roles live in the shared account and are named after the target', () => {
+    const dev = include.find((e) => e.stack === 'dev-data')!;
+    expect(dev.planRoleArn).toBe(`arn:aws:iam::${shared.account.id}:role/github-plan-dev`);
+    expect(dev.applyRoleArn).toBe(`arn:aws:iam::${shared.account.id}:role/github-apply-dev`);
+    const sharedEntry = include[0];
+    expect(sharedEntry.planRoleArn).toBe(`arn:aws:iam::${shared.account.id}:role/github-plan-shared`);
+  });
+
+  test('environment entries carry the environment account roles for the Terraform provider', () => {
+    for (const entry of include.filter((e) => e.environment !== 'shared')) {
+      const env = environments[entry.environment];
+      expect(entry.targetPlanRoleArn).toBe(env.account.planRoleArn);
+      expect(entry.targetApplyRoleArn).toBe(env.account.assumeRoleArn);
+      expect(entry.region).toBe(env.account.region);
+    }
+    expect(include[0]).toMatchObject({ environment: 'shared', layer: 'shared', targetPlanRoleArn: '', targetApplyRoleArn: '' });
+  });
+
+  test('cluster-dependent layers say so and name their cluster stack', () => {
+    for (const entry of include) {
+      const dependent = (CLUSTER_DEPENDENT_LAYERS as readonly string[]).includes(entry.layer);
+      expect({ stack: entry.stack, needsCluster: entry.needsCluster }).toEqual({ stack: entry.stack, needsCluster: dependent });
+      expect(entry.clusterStack).toBe(dependent ? `${entry.environment}-cluster` : '');
+      expect(entry.clusterStateKey).toBe(dependent ? `${entry.environment}-cluster/terraform.tfstate` : '');
+    }
+  });
+
+  test('state location follows the backend contract', () => {
+    const entry = include.find((e) => e.stack === 'prod-workloads')!;
+    expect(entry).toMatchObject({ stateBucket: shared.stateBucket, stateRegion: shared.account.region, stateKey: 'prod-workloads/terraform.tfstate' });
+  });
+
+  test('fails when an environment has no plan role', () => {
+    const noPlanner = parseEnvironment({ ...environmentInputs.dev, account: { ...environmentInputs.dev.account, planRoleArn: undefined } });
+    expect(() => planMatrix(shared, [noPlanner])).toThrow(MatrixError);
+    expect(() => planMatrix(shared, [noPlanner])).toThrow(/dev\.account\.planRoleArn is required/);
+  });
+});
+
+describe('deployMatrix', () => {
+  test('lists one environment in deploy order', () => {
+    const { include } = deployMatrix(shared, envs, 'staging');
+    expect(include.map((e) => e.layer)).toEqual([...ENVIRONMENT_LAYERS]);
+    expect(include.map((e) => e.order)).toEqual([1, 2, 3, 4, 5]);
+    expect(new Set(include.map((e) => e.applyRoleArn))).toEqual(new Set([`arn:aws:iam::${shared.account.id}:role/github-apply-staging`]));
+  });
+
+  test('shared is its own target', () => {
+    expect(deployMatrix(shared, envs, 'shared').include.map((e) => e.stack)).toEqual(['shared']);
+  });
+
+  test('fails on an unknown target, naming the known ones', () => {
+    expect(() => deployMatrix(shared, envs, 'qa')).toThrow(/unknown deployment target "qa"; expected one of shared, dev, staging, prod/);
+    expect(() => deployMatrix(shared, envs, 'bootstrap')).toThrow(/unknown deployment target "bootstrap"/);
+  });
+});
+
+describe('deployOrder', () => {
+  test('development, then staging, then production, whatever the input order', () => {
+    const reversed: EnvironmentConfig[] = [environments.prod, environments.staging, environments.dev];
+    expect(deployOrder(reversed).map((e) => e.name)).toEqual(['dev', 'staging', 'prod']);
+    expect(targetNames(reversed)).toEqual(['shared', 'dev', 'staging', 'prod']);
+  });
+});
+
+describe('imageTarget', () => {
+  test('the image-push role and the shared registry', () => {
+    expect(imageTarget(shared, 'mlflow')).toEqual({
+      roleArn: `arn:aws:iam::${shared.account.id}:role/github-image-push`,
+      region: shared.account.region,
+      registry: `${shared.account.id}.dkr.ecr.${shared.account.region}.amazonaws.com`,
+      repository: 'mlflow',
+      repositoryUri: `${shared.account.id}.dkr.ecr.${shared.account.region}.amazonaws.com/mlflow`,
+    });
+  });
+
+  test('fails on a repository the registry does not have', () => {
+    expect(() => imageTarget(shared, 'nginx')).toThrow(/unknown image repository "nginx"; expected one of model-serving/);
+  });
+});
