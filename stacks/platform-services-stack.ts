@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { KubernetesCluster } from '../constructs/cluster/kubernetes-cluster';
 import { loadBalancerControllerStatements } from '../constructs/cluster/load-balancer-controller-policy';
+import { ClusterObservability } from '../constructs/observability/cluster-observability';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { stackName } from './names';
 import { PlatformStack } from './platform-stack';
@@ -46,9 +47,16 @@ export interface AirflowBackends {
   readonly logsBucketKmsKeyArn: string;
 }
 
+/** Where alerts go: the environment's alarm topic (from the network stack). */
+export interface AlertingTarget {
+  readonly alarmTopicArn: string;
+  readonly alarmTopicKeyArn: string;
+}
+
 export interface PlatformServicesDependencies {
   readonly cluster: KubernetesCluster;
   readonly airflow: AirflowBackends;
+  readonly alerting: AlertingTarget;
 }
 
 const AIRFLOW_NAMESPACE = 'airflow';
@@ -77,13 +85,16 @@ const AIRFLOW_SIZING: Record<EnvironmentConfig['tier'], { replicas: number; sche
 
 /**
  * `<env>-platform`: cluster services installed with Helm (metrics-server, cluster-autoscaler, the AWS
- * Load Balancer Controller, External Secrets Operator and Airflow) and their IRSA roles.
+ * Load Balancer Controller, External Secrets Operator, Airflow, kube-prometheus-stack and Fluent Bit)
+ * and their IRSA roles.
  *
  * This stack talks to the cluster's API at plan time, so it is planned only after `<env>-cluster`
  * has been applied: on a brand-new environment, `cdktf deploy 'dev-*'` applies the cluster first and
  * a pull-request plan says that this stack is planned after the cluster exists.
  */
 export class PlatformServicesStack extends PlatformStack {
+  /** kube-prometheus-stack, Fluent Bit and what they need (roles, log group, Grafana admin secret). */
+  readonly observability: ClusterObservability;
   readonly releases: Record<'metricsServer' | 'clusterAutoscaler' | 'awsLoadBalancerController' | 'externalSecrets' | 'airflowSecrets' | 'airflow', Release>;
 
   constructor(scope: Construct, shared: SharedConfig, environment: EnvironmentConfig, dependencies: PlatformServicesDependencies) {
@@ -336,6 +347,22 @@ export class PlatformServicesStack extends PlatformStack {
       dagProcessor: { ...componentAccounts.dagProcessor, resources: sizing.scheduler },
     };
     const airflowRelease = release('airflow', 'airflow', AIRFLOW_NAMESPACE, airflowValues, [airflowSecrets, airflowNamespace, databaseAccess]);
+    const { observability } = environment;
+    this.observability = new ClusterObservability(this, 'Observability', {
+      cluster,
+      environmentName: environment.name,
+      region,
+      prometheusRetentionDays: observability.prometheusRetentionDays,
+      prometheusStorageGiB: observability.prometheusStorageGiB,
+      logRetentionDays: observability.logRetentionDays,
+      paging: observability.paging,
+      alarmTopicArn: dependencies.alerting.alarmTopicArn,
+      alarmTopicKeyArn: dependencies.alerting.alarmTopicKeyArn,
+      highAvailability: production,
+      externalSecrets,
+      manifestsChart: PLATFORM_CHARTS.raw,
+    });
+
     this.releases = { metricsServer, clusterAutoscaler, awsLoadBalancerController, externalSecrets, airflowSecrets, airflow: airflowRelease };
   }
 }

@@ -55,6 +55,7 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
         logsBucketArn: data.buckets.airflowLogs.bucketArn,
         logsBucketKmsKeyArn: data.buckets.airflowLogs.kmsKeyArn,
       },
+      alerting: { alarmTopicArn: network.alarmTopic.topicArn, alarmTopicKeyArn: network.alarmTopic.encryptionKey.keyArn },
     });
     environments[environment.name] = { network, data, cluster, platform };
   }
