@@ -1,0 +1,67 @@
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import type { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Construct } from 'constructs';
+
+/** What `Chart.toJson()` returns for each object: enough of a Kubernetes object to name it. */
+export interface KubernetesObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+/** Anything holding Kubernetes objects, such as a cdk8s `Chart`. */
+export interface IManifestSource {
+  toJson(): unknown[];
+}
+
+export interface KubernetesManifestsProps {
+  /** Charts (or other sources) whose objects are applied. */
+  readonly sources: readonly IManifestSource[];
+  /**
+   * Provider for the target cluster.
+   * @default - the stack's default kubernetes provider
+   */
+  readonly provider?: KubernetesProvider;
+  /**
+   * Field manager named in server-side apply; takes over fields another manager set (`forceConflicts`),
+   * since Terraform is the source of truth for these objects.
+   * @default 'cdktf-platform'
+   */
+  readonly fieldManager?: string;
+}
+
+/**
+ * Applies cdk8s charts through the Terraform kubernetes provider: one `kubernetes_manifest` per object,
+ * named `<Kind>/<namespace>/<name>` so an object keeps its address for as long as it keeps its name.
+ * Namespaces are applied before the objects in them. A small, dependency-free stand-in for
+ * `cdktf-cdk8s`, whose pinned `yaml` and peer ranges lag the versions used here.
+ */
+export class KubernetesManifests extends Construct {
+  /** The applied resources by `Kind/namespace/name`. */
+  readonly manifests: Record<string, Manifest> = {};
+
+  constructor(scope: Construct, id: string, props: KubernetesManifestsProps) {
+    super(scope, id);
+    const objects = props.sources.flatMap((source) => source.toJson() as KubernetesObject[]);
+    const fieldManager = { name: props.fieldManager ?? 'cdktf-platform', forceConflicts: true };
+
+    const namespaces: Manifest[] = [];
+    const keyOf = (o: KubernetesObject) => `${o.kind}/${o.metadata.namespace ?? '_cluster'}/${o.metadata.name}`;
+    for (const object of [...objects].sort((a, b) => Number(b.kind === 'Namespace') - Number(a.kind === 'Namespace'))) {
+      if (!object?.kind || !object.metadata?.name) {
+        throw new Error(`${this.node.path}: every object needs a kind and metadata.name; got ${JSON.stringify(object).slice(0, 200)}`);
+      }
+      const key = keyOf(object);
+      if (this.manifests[key]) throw new Error(`${this.node.path}: two objects are named ${key}`);
+      const manifest = new Manifest(this, key, {
+        manifest: object as unknown as Record<string, unknown>,
+        provider: props.provider,
+        fieldManager,
+        dependsOn: object.kind === 'Namespace' ? undefined : [...namespaces],
+      });
+      if (object.kind === 'Namespace') namespaces.push(manifest);
+      this.manifests[key] = manifest;
+    }
+  }
+}
