@@ -75,6 +75,7 @@ export interface KubernetesClusterProps {
   readonly name: string;
   /** Kubernetes minor version, e.g. `1.35`. */
   readonly kubernetesVersion: string;
+  /** VPC the cluster and its nodes run in. */
   readonly vpcId: string;
   /** Private subnets for the control-plane ENIs and the nodes (two AZs at least). */
   readonly subnetIds: string[];
@@ -92,6 +93,7 @@ export interface KubernetesClusterProps {
   readonly adminRoleArns?: string[];
   /** @default 90 */
   readonly controlPlaneLogRetentionDays?: number;
+  /** Versions of the EKS managed add-ons, pinned: each must suit `kubernetesVersion`. */
   readonly addons: ClusterAddonVersions;
   /** Managed node groups by name (lowercase). At least one. */
   readonly nodeGroups: Record<string, NodeGroupOptions>;

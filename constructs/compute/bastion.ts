@@ -18,6 +18,7 @@ export const AL2023_ARM64_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/
 export interface BastionProps {
   /** Name of the instance, its role and its security group, e.g. `dev-bastion`. */
   readonly name: string;
+  /** VPC of the bastion's security group. */
   readonly vpcId: string;
   /** A private subnet; the bastion never gets a public IP. */
   readonly subnetId: string;

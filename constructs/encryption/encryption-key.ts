@@ -9,6 +9,7 @@ import { nameTags } from '../core/tags';
 export interface EncryptionKeyProps {
   /** Alias without the `alias/` prefix, e.g. `dev/flow-logs`. */
   readonly alias: string;
+  /** Shown in the KMS console and in audit logs: say what the key protects. */
   readonly description: string;
   /**
    * AWS services that encrypt with this key on the account's behalf (`logs.eu-west-1.amazonaws.com`).

@@ -63,6 +63,7 @@ export class NatGatewayAlarms extends Construct {
 export interface LoadBalancerAlarmsProps {
   /** Prefix of alarm names, e.g. `prod`. */
   readonly name: string;
+  /** SNS topic the alarms notify (and notify again when they recover). */
   readonly alarmTopicArn: string;
   /**
    * 5xx responses in 5 minutes, summed over the environment's load balancers, above which the alarm fires.
