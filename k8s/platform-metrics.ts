@@ -1,0 +1,103 @@
+/**
+ * The metric names and PromQL queries shared by `PlatformAlertRules` and the Grafana dashboards, so an
+ * alert and the panel an on-call engineer opens for it always look at the same series.
+ *
+ * Sources:
+ * - node_exporter, cAdvisor (kubelet) and kube-state-metrics, all shipped by kube-prometheus-stack;
+ * - the HTTP services: Prometheus client conventions (`http_request_duration_seconds` histogram and
+ *   `http_requests_total` counter, both with a `status` label holding the code, e.g. `503`, or its class,
+ *   `5xx`, as prometheus-fastapi-instrumentator writes it). The `service` label comes from the
+ *   ServiceMonitor: prometheus-operator adds the Kubernetes Service name to every target;
+ * - data pipelines: counters every pipeline run increments, labelled `pipeline`. Airflow tasks send them
+ *   through Airflow's statsd-exporter (mapped to these names), containerised jobs expose them on
+ *   `/metrics` for their PodMonitor. `kube_job_status_failed` (kube-state-metrics) backs them up for jobs
+ *   that finish before a scrape.
+ */
+export const METRICS = {
+  /** node_exporter: seconds each CPU spent per mode. */
+  nodeCpuSeconds: 'node_cpu_seconds_total',
+  nodeMemoryAvailableBytes: 'node_memory_MemAvailable_bytes',
+  nodeMemoryTotalBytes: 'node_memory_MemTotal_bytes',
+  /** cAdvisor: per-container CPU and memory use. */
+  containerCpuUsageSeconds: 'container_cpu_usage_seconds_total',
+  containerMemoryWorkingSetBytes: 'container_memory_working_set_bytes',
+  /** kube-state-metrics: container limits (`resource="cpu"` in cores, `resource="memory"` in bytes). */
+  containerResourceLimits: 'kube_pod_container_resource_limits',
+  /** kube-state-metrics: failed pods of a Job. */
+  jobFailedPods: 'kube_job_status_failed',
+  /** HTTP services. */
+  httpRequestDurationBucket: 'http_request_duration_seconds_bucket',
+  httpRequests: 'http_requests_total',
+  /** Data pipelines. */
+  pipelineRecordsProcessed: 'pipeline_records_processed_total',
+  pipelineRuns: 'pipeline_runs_total',
+  pipelineRunsFailed: 'pipeline_runs_failed_total',
+  /** Prometheus: 1 when the last scrape of a target succeeded. */
+  up: 'up',
+} as const;
+
+export type MetricName = (typeof METRICS)[keyof typeof METRICS];
+
+/** Every metric name the rules and dashboards may use. */
+export const METRIC_NAMES: readonly MetricName[] = Object.values(METRICS);
+
+/** A PromQL duration in the largest whole unit: `6h`, `90m`, `30s`. */
+export function promDuration(seconds: number): string {
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+    if (seconds > 0 && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
+
+function matcher(label: string, values: readonly string[]): string {
+  return values.length === 1 ? `${label}="${values[0]}"` : `${label}=~"${values.join('|')}"`;
+}
+
+/** Containers proper, not the pause container nor the pod-level cgroup. */
+const CONTAINERS = 'container!="",container!="POD"';
+
+/** PromQL expressions (without thresholds) for each platform signal. */
+export const QUERIES = {
+  /** Busy share of each node's CPUs, percent. */
+  nodeCpuUtilizationPercent: (): string =>
+    `100 * (1 - avg by (instance) (rate(${METRICS.nodeCpuSeconds}{mode="idle"}[5m])))`,
+
+  /** Memory in use on each node, percent. */
+  nodeMemoryUtilizationPercent: (): string =>
+    `100 * (1 - ${METRICS.nodeMemoryAvailableBytes} / ${METRICS.nodeMemoryTotalBytes})`,
+
+  /** Each container's CPU use as a percentage of its limit (throttling starts at 100). */
+  podCpuOfLimitPercent: (): string =>
+    `100 * sum by (namespace, pod, container) (rate(${METRICS.containerCpuUsageSeconds}{${CONTAINERS}}[5m]))` +
+    ` / sum by (namespace, pod, container) (${METRICS.containerResourceLimits}{resource="cpu"})`,
+
+  /** Each container's working set as a percentage of its memory limit (OOM kill at 100). */
+  podMemoryOfLimitPercent: (): string =>
+    `100 * sum by (namespace, pod, container) (${METRICS.containerMemoryWorkingSetBytes}{${CONTAINERS}})` +
+    ` / sum by (namespace, pod, container) (${METRICS.containerResourceLimits}{resource="memory"})`,
+
+  /** 95th percentile request latency per service, seconds. */
+  apiLatencyP95Seconds: (): string =>
+    `histogram_quantile(0.95, sum by (le, service) (rate(${METRICS.httpRequestDurationBucket}[5m])))`,
+
+  /** Share of requests answered with a 5xx status per service, percent. */
+  apiErrorRatePercent: (): string =>
+    `100 * sum by (service) (rate(${METRICS.httpRequests}{status=~"5.."}[5m]))` +
+    ` / sum by (service) (rate(${METRICS.httpRequests}[5m]))`,
+
+  /** Records each pipeline processed over `window`. */
+  pipelineRecordsProcessed: (window: string, offset?: string): string =>
+    `sum by (pipeline) (increase(${METRICS.pipelineRecordsProcessed}[${window}]${offset ? ` offset ${offset}` : ''}))`,
+
+  /** Failed runs as a percentage of all runs per pipeline over `window`. */
+  pipelineFailureRatePercent: (window: string): string =>
+    `100 * sum by (pipeline) (increase(${METRICS.pipelineRunsFailed}[${window}]))` +
+    ` / sum by (pipeline) (increase(${METRICS.pipelineRuns}[${window}]))`,
+
+  /** Failed pods of each Job in the pipeline namespaces. */
+  pipelineJobFailures: (namespaces: readonly string[]): string =>
+    `sum by (namespace, job_name) (${METRICS.jobFailedPods}{${matcher('namespace', namespaces)}})`,
+
+  /** Number of scrape targets of `job` that answered their last scrape. */
+  targetsUp: (job: string, namespace: string): string => `sum(${METRICS.up}{job="${job}",namespace="${namespace}"})`,
+} as const;
