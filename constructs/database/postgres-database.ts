@@ -1,3 +1,4 @@
+import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
@@ -395,7 +396,8 @@ export class PostgresDatabase extends Construct {
     });
 
     this.endpoint = this.instance.address;
-    this.port = this.instance.port;
+    // The port is set here, so it is known before deployment: no reference to wait for.
+    this.port = POSTGRES_PORT;
     this.secretArn = this.instance.masterUserSecret.get(0).secretArn;
     this.instanceIdentifier = this.instance.identifier;
     this.instanceArn = this.instance.arn;
@@ -484,15 +486,23 @@ export class PostgresDatabase extends Construct {
 
   /** Lets `role` read the master user's secret (and decrypt it, only through Secrets Manager). */
   grantReadSecret(role: IRoleReference): Grant {
-    return grantStatements(this, grantId('ReadSecretGrant', role), role, [
-      { sid: 'ReadMasterSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArn] },
+    return grantStatements(this, grantId('ReadSecretGrant', role), role, this.readSecretStatements());
+  }
+
+  /**
+   * The statements behind `grantReadSecret`, for a role whose policy lives elsewhere (an IRSA role in a
+   * later stack). `sidPrefix` keeps statement ids unique when combined with others.
+   */
+  readSecretStatements(sidPrefix = ''): DataAwsIamPolicyDocumentStatement[] {
+    return [
+      { sid: `${sidPrefix}ReadMasterSecret`, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArn] },
       {
-        sid: 'DecryptMasterSecret',
+        sid: `${sidPrefix}DecryptMasterSecret`,
         actions: ['kms:Decrypt'],
         resources: [this.encryptionKey.keyArn],
         condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`secretsmanager.${this.region.region}.amazonaws.com`] }],
       },
-    ]);
+    ];
   }
 }
 

@@ -19,6 +19,11 @@ export const ECR_PUSH_ACTIONS = [
   'ecr:DescribeImageScanFindings',
 ] as const;
 
+/** The URL of an ECR repository, known before it exists: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
+export function ecrRepositoryUrl(accountId: string, region: string, repository: string): string {
+  return `${accountId}.dkr.ecr.${region}.amazonaws.com/${repository}`;
+}
+
 export interface ContainerRegistryProps {
   /** Repository names, e.g. `['model-serving', 'mlflow']`. */
   readonly repositories: string[];

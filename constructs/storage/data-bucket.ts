@@ -1,3 +1,4 @@
+import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
@@ -185,24 +186,25 @@ export class DataBucket extends Construct {
 
   /** Lets `role` list the bucket and read its objects, decrypting through S3 only. */
   grantRead(role: IRoleReference): Grant {
-    return grantStatements(this, grantId('ReadGrant', role), role, [
-      ...this.bucketStatements([...BUCKET_READ_ACTIONS]),
-      this.keyStatement(['kms:Decrypt']),
-    ]);
+    return grantStatements(this, grantId('ReadGrant', role), role, this.accessStatements('read'));
   }
 
   /** Lets `role` list, read, write and delete objects, encrypting and decrypting through S3 only. */
   grantReadWrite(role: IRoleReference): Grant {
-    return grantStatements(this, grantId('ReadWriteGrant', role), role, [
-      ...this.bucketStatements([...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS]),
-      this.keyStatement(['kms:Decrypt', 'kms:GenerateDataKey']),
-    ]);
+    return grantStatements(this, grantId('ReadWriteGrant', role), role, this.accessStatements('readWrite'));
   }
 
-  private bucketStatements(objectActions: string[]) {
+  /**
+   * The statements behind `grantRead`/`grantReadWrite`, for a role whose policy lives elsewhere (an
+   * IRSA role in a later stack: a grant here would make this stack depend on that one).
+   * @param sidPrefix keeps statement ids unique when one policy combines several buckets
+   */
+  accessStatements(access: 'read' | 'readWrite', sidPrefix = ''): DataAwsIamPolicyDocumentStatement[] {
+    const write = access === 'readWrite';
     return [
-      { sid: 'ListBucket', actions: ['s3:ListBucket'], resources: [this.bucketArn] },
-      { sid: 'Objects', actions: objectActions, resources: [`${this.bucketArn}/*`] },
+      { sid: `${sidPrefix}ListBucket`, actions: ['s3:ListBucket'], resources: [this.bucketArn] },
+      { sid: `${sidPrefix}Objects`, actions: write ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : [...BUCKET_READ_ACTIONS], resources: [`${this.bucketArn}/*`] },
+      { ...this.keyStatement(write ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt']), sid: `${sidPrefix}UseKeyThroughS3` },
     ];
   }
 
