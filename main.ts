@@ -41,7 +41,7 @@ async function main(): Promise<number> {
       manifestOutdir: (environment) => path.join(stagedManifests.stagingPath, environment),
     });
     app.synth();
-    for (const manifests of platform.manifestApps) manifests.synth();
+    platform.synthManifests();
 
     const report = runPolicy([path.join(outdir, 'stacks'), stagedManifests.stagingPath], { cwd: outdir });
     const failures = report.findings.filter((f) => !f.suppressed && f.severity === 'error');

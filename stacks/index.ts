@@ -7,3 +7,4 @@ export * from './platform';
 export * from './platform-services-stack';
 export * from './platform-stack';
 export * from './shared-stack';
+export * from './workloads-stack';

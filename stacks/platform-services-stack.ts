@@ -1,4 +1,3 @@
-import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
@@ -6,7 +5,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
-import { Fn, type TerraformResource, type TerraformVariable, Token } from 'cdktf';
+import { Fn, type TerraformResource, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { KubernetesCluster } from '../constructs/cluster/kubernetes-cluster';
@@ -14,6 +13,7 @@ import { loadBalancerControllerStatements } from '../constructs/cluster/load-bal
 import { ClusterObservability } from '../constructs/observability/cluster-observability';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { stackName } from './names';
+import { clusterConnection } from './cluster-connection';
 import { PlatformStack } from './platform-stack';
 
 /**
@@ -105,18 +105,7 @@ export class PlatformServicesStack extends PlatformStack {
     const partition = 'aws'; // AWS_REGIONS holds commercial regions only
     const values = (object: unknown) => [stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })];
 
-    // Providers. Endpoint and CA are read by name; the token comes from `aws eks get-token` at each
-    // call, because a data-source token expires after 15 minutes, shorter than a long apply. The
-    // token is minted with the same role as the AWS provider (the planner role in pull requests).
-    const eks = new DataAwsEksCluster(this, 'Cluster', { name: cluster.clusterName });
-    const roleArn = (this.node.tryFindChild('aws_role_arn') as TerraformVariable | undefined)?.stringValue;
-    const exec = {
-      apiVersion: 'client.authentication.k8s.io/v1beta1',
-      command: 'aws',
-      args: ['eks', 'get-token', '--cluster-name', eks.name, '--region', region, ...(roleArn ? ['--role-arn', roleArn] : [])],
-    };
-    const host = eks.endpoint;
-    const clusterCaCertificate = Fn.base64decode(eks.certificateAuthority.get(0).data);
+    const { host, clusterCaCertificate, exec, cluster: eks } = clusterConnection(this, cluster.clusterName);
     new KubernetesProvider(this, 'kubernetes', { host, clusterCaCertificate, exec: [exec] });
     new HelmProvider(this, 'helm', { kubernetes: { host, clusterCaCertificate, exec } });
 

@@ -5,6 +5,7 @@ import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
 import { PlatformServicesStack } from './platform-services-stack';
+import { WorkloadsStack } from './workloads-stack';
 import { SharedStack } from './shared-stack';
 
 export interface PlatformConfig {
@@ -23,14 +24,15 @@ export interface EnvironmentStacks {
   readonly data: DataStack;
   readonly cluster: ClusterStack;
   readonly platform: PlatformServicesStack;
+  readonly workloads: WorkloadsStack;
 }
 
 export interface PlatformStacks {
   readonly bootstrap: BootstrapStack;
   readonly shared: SharedStack;
   readonly environments: Record<string, EnvironmentStacks>;
-  /** The cdk8s apps holding each environment's charts; `synth()` writes their YAML for review. */
-  readonly manifestApps: readonly { synth(): void }[];
+  /** Writes every environment's Kubernetes manifests as YAML for review; call after `app.synth()`. */
+  synthManifests(): void;
 }
 
 /** Composes every stack of every environment into `app`. Stacks only compose; constructs hold the logic. */
@@ -57,7 +59,18 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
       },
       alerting: { alarmTopicArn: network.alarmTopic.topicArn, alarmTopicKeyArn: network.alarmTopic.encryptionKey.keyArn },
     });
-    environments[environment.name] = { network, data, cluster, platform };
+    const workloads = new WorkloadsStack(app, config.shared, environment, {
+      cluster: cluster.cluster,
+      data,
+      after: [platform],
+      manifestOutdir: config.manifestOutdir?.(environment.name),
+    });
+    environments[environment.name] = { network, data, cluster, platform, workloads };
   }
-  return { bootstrap, shared, environments, manifestApps: [] };
+  return {
+    bootstrap,
+    shared,
+    environments,
+    synthManifests: () => Object.values(environments).forEach((stacks) => stacks.workloads.synthManifests()),
+  };
 }
