@@ -14,6 +14,15 @@ require('ts-node').register({
   swc: true,
   project: path.join(__dirname, '..', 'tsconfig.json'),
 });
+// cdktf captures a full stack trace for every token it creates (as metadata nobody reads unless
+// debugging), and ts-node's source-map support rewrites each of them: ~40% of synth time. Keep
+// source-mapped traces for real errors; format those bookkeeping captures (plain objects) plainly.
+const sourceMapped = Error.prepareStackTrace;
+if (sourceMapped) {
+  Error.prepareStackTrace = (error, callSites) =>
+    error instanceof Error ? sourceMapped(error, callSites) : `\n${callSites.map((site) => `    at ${site}`).join('\n')}`;
+}
+
 // Run the entry as the main module, so `require.main === module` holds in it as under plain node.
 process.argv = [process.argv[0], path.resolve(entry), ...args];
 require('module').runMain();
