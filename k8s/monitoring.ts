@@ -80,7 +80,9 @@ export class ServiceMonitor extends Construct {
 }
 
 export interface PodMonitorProps extends ScrapeOptions {
+  /** Name of the PodMonitor. */
   readonly name: string;
+  /** Namespace of the PodMonitor and of the pods it selects. */
   readonly namespace: string;
   /** Labels of the pods to scrape. */
   readonly podLabels: Readonly<Record<string, string>>;
@@ -375,9 +377,11 @@ export interface DashboardPanel {
 export interface GrafanaDashboardProps {
   /** Name of the ConfigMap (and the JSON file in it). */
   readonly name: string;
+  /** Title shown in Grafana. */
   readonly title: string;
   /** Stable dashboard uid; links and bookmarks use it. */
   readonly uid: string;
+  /** Panels, top to bottom; each query should use the exported metric names (`QUERIES`). */
   readonly panels: readonly DashboardPanel[];
   /**
    * Grafana folder, set through the sidecar's `grafana_folder` annotation.

@@ -182,6 +182,7 @@ export interface WebServiceProps {
   readonly image: string;
   /** CPU and memory requests and limits; required. */
   readonly resources: ResourceRequirements;
+  /** Replica bounds and scaling targets; the HPA owns the replica count (the Deployment never sets it). */
   readonly autoscaling: AutoscalingProps;
   /**
    * Container port of the HTTP server, named `http`.

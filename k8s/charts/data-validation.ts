@@ -15,6 +15,7 @@ export interface DataValidationChartProps extends WorkloadChartProps {
    * @default - UTC
    */
   readonly timeZone?: string;
+  /** CPU and memory requests and limits of the validation container. */
   readonly resources: ResourceRequirements;
   /** IRSA role: read on the raw bucket, write on the processed bucket. */
   readonly iamRoleArn: string;

@@ -33,12 +33,15 @@ export interface MlflowDatabaseProps {
 export interface MlflowChartProps extends WorkloadChartProps {
   /** The MLflow server image; it must contain `mlflow[extras]` or at least psycopg2, boto3 and prometheus-flask-exporter. */
   readonly image: ImageReference;
+  /** Replica bounds and scaling targets of the tracking server. */
   readonly autoscaling: AutoscalingProps;
+  /** CPU and memory requests and limits of the tracking server. */
   readonly resources: ResourceRequirements;
   /** IRSA role: read/write on the artifacts bucket, read on the database secret. */
   readonly iamRoleArn: string;
   /** Bucket MLflow stores artifacts in, proxied by the server (`--serve-artifacts`). */
   readonly artifactsBucketName: string;
+  /** The backend store: RDS endpoint, database, managed secret and subnet ranges. */
   readonly database: MlflowDatabaseProps;
   /**
    * Namespaces whose pods may call MLflow (model serving, Airflow training tasks).

@@ -11,7 +11,9 @@ export interface ModelServingChartProps extends WorkloadChartProps {
   readonly image: ImageReference;
   /** MLflow model URI the API loads, e.g. `models:/churn-classifier/Production`. */
   readonly modelUri: string;
+  /** Replica bounds and scaling targets of the model API. */
   readonly autoscaling: AutoscalingProps;
+  /** CPU and memory requests and limits of the model API. */
   readonly resources: ResourceRequirements;
   /** IRSA role with read access to the MLflow artifacts bucket. */
   readonly iamRoleArn: string;

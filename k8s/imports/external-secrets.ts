@@ -56,18 +56,36 @@ export interface ExternalSecretSpec {
   readonly data: ExternalSecretData[];
 }
 
+/** Props of `KubeSecretStore`. */
+export interface KubeSecretStoreProps {
+  /** Name, namespace, labels and annotations of the object. */
+  readonly metadata: ObjectMeta;
+  /** The object's `spec`, as the custom resource definition describes it. */
+  readonly spec: SecretStoreSpec;
+}
+
+/** An External Secrets `SecretStore` (`external-secrets.io/v1`): how one namespace reads an external secret manager. */
 export class KubeSecretStore extends ApiObject {
   static readonly GVK: GroupVersionKind = { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore' };
 
-  constructor(scope: Construct, id: string, props: { readonly metadata: ObjectMeta; readonly spec: SecretStoreSpec }) {
+  constructor(scope: Construct, id: string, props: KubeSecretStoreProps) {
     super(scope, id, { ...KubeSecretStore.GVK, metadata: props.metadata, spec: props.spec });
   }
 }
 
+/** Props of `KubeExternalSecret`. */
+export interface KubeExternalSecretProps {
+  /** Name, namespace, labels and annotations of the object. */
+  readonly metadata: ObjectMeta;
+  /** The object's `spec`, as the custom resource definition describes it. */
+  readonly spec: ExternalSecretSpec;
+}
+
+/** An External Secrets `ExternalSecret` (`external-secrets.io/v1`): which external values become which Kubernetes Secret. */
 export class KubeExternalSecret extends ApiObject {
   static readonly GVK: GroupVersionKind = { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret' };
 
-  constructor(scope: Construct, id: string, props: { readonly metadata: ObjectMeta; readonly spec: ExternalSecretSpec }) {
+  constructor(scope: Construct, id: string, props: KubeExternalSecretProps) {
     super(scope, id, { ...KubeExternalSecret.GVK, metadata: props.metadata, spec: props.spec });
   }
 }

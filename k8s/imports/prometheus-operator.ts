@@ -92,26 +92,53 @@ export interface PrometheusRuleSpec {
   readonly groups: PrometheusRuleGroup[];
 }
 
+/** Props of `KubeServiceMonitor`. */
+export interface KubeServiceMonitorProps {
+  /** Name, namespace, labels and annotations of the object. */
+  readonly metadata: ObjectMeta;
+  /** The object's `spec`, as the custom resource definition describes it. */
+  readonly spec: ServiceMonitorSpec;
+}
+
+/** A prometheus-operator `ServiceMonitor` (`monitoring.coreos.com/v1`): which Services Prometheus scrapes. */
 export class KubeServiceMonitor extends ApiObject {
   static readonly GVK: GroupVersionKind = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' };
 
-  constructor(scope: Construct, id: string, props: { readonly metadata: ObjectMeta; readonly spec: ServiceMonitorSpec }) {
+  constructor(scope: Construct, id: string, props: KubeServiceMonitorProps) {
     super(scope, id, { ...KubeServiceMonitor.GVK, metadata: props.metadata, spec: props.spec });
   }
 }
 
+/** Props of `KubePodMonitor`. */
+export interface KubePodMonitorProps {
+  /** Name, namespace, labels and annotations of the object. */
+  readonly metadata: ObjectMeta;
+  /** The object's `spec`, as the custom resource definition describes it. */
+  readonly spec: PodMonitorSpec;
+}
+
+/** A prometheus-operator `PodMonitor` (`monitoring.coreos.com/v1`): which pods Prometheus scrapes directly. */
 export class KubePodMonitor extends ApiObject {
   static readonly GVK: GroupVersionKind = { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' };
 
-  constructor(scope: Construct, id: string, props: { readonly metadata: ObjectMeta; readonly spec: PodMonitorSpec }) {
+  constructor(scope: Construct, id: string, props: KubePodMonitorProps) {
     super(scope, id, { ...KubePodMonitor.GVK, metadata: props.metadata, spec: props.spec });
   }
 }
 
+/** Props of `KubePrometheusRule`. */
+export interface KubePrometheusRuleProps {
+  /** Name, namespace, labels and annotations of the object. */
+  readonly metadata: ObjectMeta;
+  /** The object's `spec`, as the custom resource definition describes it. */
+  readonly spec: PrometheusRuleSpec;
+}
+
+/** A prometheus-operator `PrometheusRule` (`monitoring.coreos.com/v1`): alerting and recording rules. */
 export class KubePrometheusRule extends ApiObject {
   static readonly GVK: GroupVersionKind = { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' };
 
-  constructor(scope: Construct, id: string, props: { readonly metadata: ObjectMeta; readonly spec: PrometheusRuleSpec }) {
+  constructor(scope: Construct, id: string, props: KubePrometheusRuleProps) {
     super(scope, id, { ...KubePrometheusRule.GVK, metadata: props.metadata, spec: props.spec });
   }
 }
