@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu } from 'cdk8s-plus-28/lib/container';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { isUnresolved, type PropsProblems } from './validation';
 
@@ -310,4 +310,52 @@ export function commonLabels(name: string, component: string, extra: Readonly<Re
     'app.kubernetes.io/part-of': PART_OF,
     'app.kubernetes.io/managed-by': 'cdk8s',
   };
+}
+
+/** What every workload construct (`WebService`, `ScheduledJob`) takes for its one container and its pods. */
+export interface ContainerWorkloadProps {
+  /** Image pinned by digest (`repo@sha256:...`) or an immutable tag; `latest` and untagged images are rejected. */
+  readonly image: string;
+  /** CPU and memory requests and limits; required. */
+  readonly resources: ResourceRequirements;
+  /**
+   * Entry point override.
+   * @default - the image's entrypoint
+   */
+  readonly command?: readonly string[];
+  /**
+   * Arguments.
+   * @default - the image's command
+   */
+  readonly args?: readonly string[];
+  /**
+   * Environment variables: literals or Secret key references (never secret literals).
+   * @default {}
+   */
+  readonly env?: Readonly<Record<string, EnvValue>>;
+  /**
+   * IAM role the pods assume through IRSA (annotated on the ServiceAccount).
+   * @default - no AWS credentials
+   */
+  readonly iamRoleArn?: string;
+  /**
+   * Mount a Kubernetes API token; only for workloads that call the Kubernetes API (IRSA does not need it).
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+  /**
+   * UID, GID and fsGroup of the pods; never 0.
+   * @default - 10001 for all three
+   */
+  readonly securityContext?: PodIdentityProps;
+  /**
+   * Size of the writable emptyDir mounted at /tmp (the root filesystem is read-only).
+   * @default - 256 MiB for a WebService, 512 MiB for a ScheduledJob
+   */
+  readonly tmpSize?: Size;
+  /**
+   * Labels added to every object and pod.
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }

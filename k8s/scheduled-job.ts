@@ -14,9 +14,7 @@ import {
   selectorLabels,
   tmpVolume,
   tmpVolumeMount,
-  type EnvValue,
-  type PodIdentityProps,
-  type ResourceRequirements,
+  type ContainerWorkloadProps,
 } from './container';
 import { PodMonitor, type ScrapeOptions } from './monitoring';
 import { checkPeer, checkRules, createServiceAccount, createWorkloadNetworkPolicy, DEFAULT_METRICS_SCRAPER, type NetworkPeer, type NetworkRule } from './network';
@@ -87,16 +85,12 @@ export interface ScheduledJobNetworkPolicyProps {
   readonly metricsScraper?: NetworkPeer;
 }
 
-export interface ScheduledJobProps {
+export interface ScheduledJobProps extends ContainerWorkloadProps {
   /**
    * Name of the CronJob, ServiceAccount and NetworkPolicy; a DNS label of at most 52 characters (CronJob limit).
    * @default - the construct's id
    */
   readonly name?: string;
-  /** Image pinned by digest or an immutable tag; `latest` and untagged images are rejected. */
-  readonly image: string;
-  /** CPU and memory requests and limits; required. */
-  readonly resources: ResourceRequirements;
   /** Cron schedule, 5 fields (`0 *\/6 * * *`) or a macro (`@daily`), evaluated in `timeZone`. */
   readonly schedule: string;
   /**
@@ -145,31 +139,6 @@ export interface ScheduledJobProps {
    */
   readonly suspend?: boolean;
   /**
-   * Entry point override.
-   * @default - the image's entrypoint
-   */
-  readonly command?: readonly string[];
-  /**
-   * Arguments.
-   * @default - the image's command
-   */
-  readonly args?: readonly string[];
-  /**
-   * Environment variables: literals or Secret key references.
-   * @default {}
-   */
-  readonly env?: Readonly<Record<string, EnvValue>>;
-  /**
-   * IAM role the pods assume through IRSA.
-   * @default - no AWS credentials
-   */
-  readonly iamRoleArn?: string;
-  /**
-   * Mount a Kubernetes API token; IRSA does not need it.
-   * @default false
-   */
-  readonly automountServiceAccountToken?: boolean;
-  /**
    * @default - no ingress (but the scraper when monitoring is on), DNS egress only
    */
   readonly networkPolicy?: ScheduledJobNetworkPolicyProps;
@@ -183,21 +152,6 @@ export interface ScheduledJobProps {
    * @default 9090
    */
   readonly metricsPort?: number;
-  /**
-   * UID, GID and fsGroup of the pods; never 0.
-   * @default - 10001 for all three
-   */
-  readonly securityContext?: PodIdentityProps;
-  /**
-   * Size of the writable emptyDir mounted at /tmp.
-   * @default Size.mebibytes(512)
-   */
-  readonly tmpSize?: Size;
-  /**
-   * Labels added to every object and pod.
-   * @default {}
-   */
-  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**

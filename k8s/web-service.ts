@@ -14,9 +14,7 @@ import {
   selectorLabels,
   tmpVolume,
   tmpVolumeMount,
-  type EnvValue,
-  type PodIdentityProps,
-  type ResourceRequirements,
+  type ContainerWorkloadProps,
 } from './container';
 import { ServiceMonitor, type ScrapeOptions } from './monitoring';
 import {
@@ -172,16 +170,12 @@ export interface TopologySpreadProps {
   readonly whenUnsatisfiable?: 'ScheduleAnyway' | 'DoNotSchedule';
 }
 
-export interface WebServiceProps {
+export interface WebServiceProps extends ContainerWorkloadProps {
   /**
    * Name of every object (Deployment, Service, HPA, PDB, ServiceAccount, NetworkPolicy); a DNS label.
    * @default - the construct's id
    */
   readonly name?: string;
-  /** Image pinned by digest (`repo@sha256:...`) or an immutable tag; `latest` and untagged images are rejected. */
-  readonly image: string;
-  /** CPU and memory requests and limits; required. */
-  readonly resources: ResourceRequirements;
   /** Replica bounds and scaling targets; the HPA owns the replica count (the Deployment never sets it). */
   readonly autoscaling: AutoscalingProps;
   /**
@@ -200,21 +194,6 @@ export interface WebServiceProps {
    */
   readonly metricsPort?: number;
   /**
-   * Entry point override.
-   * @default - the image's entrypoint
-   */
-  readonly command?: readonly string[];
-  /**
-   * Arguments.
-   * @default - the image's command
-   */
-  readonly args?: readonly string[];
-  /**
-   * Environment variables: literals or Secret key references (never secret literals).
-   * @default {}
-   */
-  readonly env?: Readonly<Record<string, EnvValue>>;
-  /**
    * @default - startup and liveness on /healthz, readiness on /readyz, on `port`
    */
   readonly probes?: HttpProbesProps;
@@ -222,16 +201,6 @@ export interface WebServiceProps {
    * @default - maxUnavailable 1
    */
   readonly disruptionBudget?: DisruptionBudgetProps;
-  /**
-   * IAM role the pods assume through IRSA (annotated on the ServiceAccount).
-   * @default - no AWS credentials
-   */
-  readonly iamRoleArn?: string;
-  /**
-   * Mount a Kubernetes API token; only for workloads that call the Kubernetes API (IRSA does not need it).
-   * @default false
-   */
-  readonly automountServiceAccountToken?: boolean;
   /**
    * @default - deny all ingress but the scraper, allow DNS egress only
    */
@@ -242,30 +211,15 @@ export interface WebServiceProps {
    */
   readonly monitoring?: ScrapeOptions;
   /**
-   * UID, GID and fsGroup of the pods; never 0.
-   * @default - 10001 for all three
-   */
-  readonly securityContext?: PodIdentityProps;
-  /**
    * Spread over `topology.kubernetes.io/zone` and `kubernetes.io/hostname`.
    * @default - maxSkew 1, ScheduleAnyway
    */
   readonly topologySpread?: TopologySpreadProps;
   /**
-   * Size of the writable emptyDir mounted at /tmp (the root filesystem is read-only).
-   * @default Size.mebibytes(256)
-   */
-  readonly tmpSize?: Size;
-  /**
    * Time between SIGTERM and SIGKILL, for draining in-flight requests.
    * @default Duration.seconds(30)
    */
   readonly terminationGracePeriod?: Duration;
-  /**
-   * Labels added to every object and pod.
-   * @default {}
-   */
-  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** Where a WebService answers, for clients in other namespaces (env vars and NetworkPolicy egress). */
