@@ -14,13 +14,13 @@ require('ts-node').register({
   swc: true,
   project: path.join(__dirname, '..', 'tsconfig.json'),
 });
-// cdktf captures a full stack trace for every token it creates (as metadata nobody reads unless
-// debugging), and ts-node's source-map support rewrites each of them: ~40% of synth time. Keep
-// source-mapped traces for real errors; format those bookkeeping captures (plain objects) plainly.
+// cdktf captures a full stack trace for every token it creates, kept only to explain a token error
+// when debugging, and ts-node's source-map support rewrites each one: ~40% of synth time. Real errors
+// keep their source-mapped traces; those bookkeeping captures (plain objects) get none, unless
+// RUN_TS_TOKEN_STACKS=1 asks for them while debugging a token error.
 const sourceMapped = Error.prepareStackTrace;
-if (sourceMapped) {
-  Error.prepareStackTrace = (error, callSites) =>
-    error instanceof Error ? sourceMapped(error, callSites) : `\n${callSites.map((site) => `    at ${site}`).join('\n')}`;
+if (sourceMapped && process.env.RUN_TS_TOKEN_STACKS !== '1') {
+  Error.prepareStackTrace = (error, callSites) => (error instanceof Error ? sourceMapped(error, callSites) : '');
 }
 
 // Run the entry as the main module, so `require.main === module` holds in it as under plain node.
