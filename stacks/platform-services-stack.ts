@@ -1,15 +1,15 @@
 import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { Release } from '@cdktf/provider-helm/lib/release';
+import type { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Fn, type TerraformResource, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import type { KubernetesCluster } from '../constructs/cluster/kubernetes-cluster';
+import { pinnedRelease } from '../constructs/cluster/helm-release';
 import { loadBalancerControllerStatements } from '../constructs/cluster/load-balancer-controller-policy';
+import { SecretsManagerSync } from '../constructs/cluster/secrets-manager-sync';
 import { ClusterObservability } from '../constructs/observability/cluster-observability';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { stackName } from './names';
@@ -103,25 +103,13 @@ export class PlatformServicesStack extends PlatformStack {
     const region = this.region;
     const production = environment.tier === 'production';
     const partition = 'aws'; // AWS_REGIONS holds commercial regions only
-    const values = (object: unknown) => [stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })];
 
     const { host, clusterCaCertificate, exec, cluster: eks } = clusterConnection(this, cluster.clusterName);
     new KubernetesProvider(this, 'kubernetes', { host, clusterCaCertificate, exec: [exec] });
     new HelmProvider(this, 'helm', { kubernetes: { host, clusterCaCertificate, exec } });
 
-    const release = (id: keyof typeof PLATFORM_CHARTS, name: string, namespace: string, object: unknown, dependsOn?: TerraformResource[]) =>
-      new Release(this, `${id.charAt(0).toUpperCase()}${id.slice(1)}Release`, {
-        name,
-        namespace,
-        ...PLATFORM_CHARTS[id],
-        values: values(object),
-        atomic: true,
-        cleanupOnFail: true,
-        wait: true,
-        timeout: 900,
-        maxHistory: 10,
-        dependsOn,
-      });
+    const release = (id: keyof typeof PLATFORM_CHARTS, name: string, namespace: string, values: unknown, dependsOn?: TerraformResource[]) =>
+      pinnedRelease(this, `${id.charAt(0).toUpperCase()}${id.slice(1)}Release`, { name, namespace, chart: PLATFORM_CHARTS[id], values, dependsOn });
     const roleAnnotation = (arn: string) => ({ 'eks.amazonaws.com/role-arn': arn });
     const criticalAddon = { priorityClassName: 'system-cluster-critical' };
 
@@ -212,61 +200,26 @@ export class PlatformServicesStack extends PlatformStack {
         labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' },
       },
     });
-    const secretsReaderRole = cluster.irsaRole('AirflowSecretsReader', {
-      scope: this,
-      namespace: AIRFLOW_NAMESPACE,
-      serviceAccount: AIRFLOW_SECRETS_READER_SA,
-      policyStatements: [
-        { sid: 'ReadTheDatabaseSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [airflow.databaseSecretArn] },
-        ...kmsDecrypt('DecryptTheDatabaseSecret', airflow.databaseSecretKmsKeyArn, `secretsmanager.${region}.amazonaws.com`),
-      ],
-    });
-    const secretsReader = new ServiceAccountV1(this, 'AirflowSecretsReaderServiceAccount', {
-      metadata: { name: AIRFLOW_SECRETS_READER_SA, namespace: AIRFLOW_NAMESPACE, annotations: roleAnnotation(secretsReaderRole.arn) },
-      automountServiceAccountToken: false,
-      dependsOn: [airflowNamespace],
-    });
-
     // The connection URI is assembled in the cluster from the RDS-managed secret: the password never
     // passes through Terraform (not in config, not in state, not in the Helm values).
     const dbHost = Fn.element(Fn.split(':', airflow.databaseEndpoint), 0) as string;
     const connection =
       `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${dbHost}:${Token.asString(airflow.databasePort)}` +
       `/${airflow.databaseName}?sslmode=require`;
-    const airflowSecrets = release(
-      'raw',
-      'airflow-secrets',
-      AIRFLOW_NAMESPACE,
-      {
-        resources: [
-          {
-            apiVersion: 'external-secrets.io/v1',
-            kind: 'SecretStore',
-            metadata: { name: 'aws-secrets-manager', namespace: AIRFLOW_NAMESPACE },
-            spec: { provider: { aws: { service: 'SecretsManager', region, auth: { jwt: { serviceAccountRef: { name: AIRFLOW_SECRETS_READER_SA } } } } } },
-          },
-          {
-            apiVersion: 'external-secrets.io/v1',
-            kind: 'ExternalSecret',
-            metadata: { name: AIRFLOW_METADATA_SECRET, namespace: AIRFLOW_NAMESPACE },
-            spec: {
-              refreshInterval: '1h',
-              secretStoreRef: { name: 'aws-secrets-manager', kind: 'SecretStore' },
-              target: {
-                name: AIRFLOW_METADATA_SECRET,
-                creationPolicy: 'Owner',
-                template: { engineVersion: 'v2', data: { connection } },
-              },
-              data: ['username', 'password'].map((property) => ({
-                secretKey: property,
-                remoteRef: { key: airflow.databaseSecretArn, property },
-              })),
-            },
-          },
-        ],
-      },
-      [externalSecrets, secretsReader],
-    );
+    const airflowSecrets = new SecretsManagerSync(this, 'AirflowSecrets', {
+      cluster,
+      namespace: AIRFLOW_NAMESPACE,
+      serviceAccount: AIRFLOW_SECRETS_READER_SA,
+      secretArn: airflow.databaseSecretArn,
+      kmsKeyArn: airflow.databaseSecretKmsKeyArn,
+      region,
+      targetSecretName: AIRFLOW_METADATA_SECRET,
+      properties: ['username', 'password'],
+      template: { connection },
+      manifestsChart: PLATFORM_CHARTS.raw,
+      releaseName: 'airflow-secrets',
+      dependsOn: [externalSecrets, airflowNamespace],
+    }).release;
 
     // Pods reach the database through the nodes' (the cluster's) security group.
     const databaseAccess = new VpcSecurityGroupIngressRule(this, 'DatabaseFromCluster', {

@@ -3,22 +3,15 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
-import { Release } from '@cdktf/provider-helm/lib/release';
+import type { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 import { TerraformStack, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { pinnedRelease, type PinnedChart } from '../cluster/helm-release';
 import type { KubernetesCluster } from '../cluster/kubernetes-cluster';
+import { SecretsManagerSync } from '../cluster/secrets-manager-sync';
 import { EncryptionKey } from '../encryption/encryption-key';
-
-/** A Helm chart pinned to one version. */
-export interface PinnedChart {
-  readonly repository: string;
-  readonly chart: string;
-  readonly version: string;
-}
 
 /** The observability charts, pinned; bump deliberately and read the upgrade notes (CRDs especially). */
 export const OBSERVABILITY_CHARTS = {
@@ -93,20 +86,8 @@ export class ClusterObservability extends Construct {
     positive(this, 'prometheusRetentionDays', retentionDays);
     positive(this, 'prometheusStorageGiB', storageGiB);
     const account = new DataAwsCallerIdentity(this, 'Account');
-    const values = (object: unknown) => [stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })];
-    const release = (releaseId: string, name: string, namespace: string, chart: PinnedChart, object: unknown, dependsOn: ITerraformDependable[]) =>
-      new Release(this, releaseId, {
-        name,
-        namespace,
-        ...chart,
-        values: values(object),
-        atomic: true,
-        cleanupOnFail: true,
-        wait: true,
-        timeout: 900,
-        maxHistory: 10,
-        dependsOn,
-      });
+    const release = (releaseId: string, name: string, namespace: string, chart: PinnedChart, values: unknown, dependsOn: ITerraformDependable[]) =>
+      pinnedRelease(this, releaseId, { name, namespace, chart, values, dependsOn });
     const roleAnnotation = (arn: string) => ({ 'eks.amazonaws.com/role-arn': arn });
 
     // Persistent volumes: gp3, encrypted with the cluster's volume key (EKS's default gp2 class is not).
@@ -164,42 +145,19 @@ export class ClusterObservability extends Construct {
     });
     this.grafanaAdminSecretArn = grafanaSecret.arn;
 
-    const secretsReaderAccount = 'grafana-secrets-reader';
-    const secretsReaderRole = cluster.irsaRole('GrafanaSecretsReader', {
-      scope: this,
+    const grafanaAdmin = new SecretsManagerSync(this, 'GrafanaAdminSync', {
+      cluster,
       namespace: MONITORING_NAMESPACE,
-      serviceAccount: secretsReaderAccount,
-      policyStatements: [
-        { sid: 'ReadTheGrafanaAdminSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [grafanaSecret.arn] },
-        viaService('DecryptTheGrafanaAdminSecret', ['kms:Decrypt'], key.keyArn, `secretsmanager.${region}.amazonaws.com`),
-      ],
-    });
-    const secretsReader = new ServiceAccountV1(this, 'GrafanaSecretsReaderServiceAccount', {
-      metadata: { name: secretsReaderAccount, namespace: MONITORING_NAMESPACE, annotations: roleAnnotation(secretsReaderRole.arn) },
-      automountServiceAccountToken: false,
-      dependsOn: [monitoringNamespace],
-    });
-    const grafanaAdmin = release('GrafanaAdminSecretRelease', 'grafana-admin-secret', MONITORING_NAMESPACE, props.manifestsChart, {
-      resources: [
-        {
-          apiVersion: 'external-secrets.io/v1',
-          kind: 'SecretStore',
-          metadata: { name: 'aws-secrets-manager', namespace: MONITORING_NAMESPACE },
-          spec: { provider: { aws: { service: 'SecretsManager', region, auth: { jwt: { serviceAccountRef: { name: secretsReaderAccount } } } } } },
-        },
-        {
-          apiVersion: 'external-secrets.io/v1',
-          kind: 'ExternalSecret',
-          metadata: { name: GRAFANA_ADMIN_SECRET, namespace: MONITORING_NAMESPACE },
-          spec: {
-            refreshInterval: '1h',
-            secretStoreRef: { name: 'aws-secrets-manager', kind: 'SecretStore' },
-            target: { name: GRAFANA_ADMIN_SECRET, creationPolicy: 'Owner' },
-            data: ['admin-user', 'admin-password'].map((property) => ({ secretKey: property, remoteRef: { key: grafanaSecret.arn, property } })),
-          },
-        },
-      ],
-    }, [props.externalSecrets, secretsReader]);
+      serviceAccount: 'grafana-secrets-reader',
+      secretArn: grafanaSecret.arn,
+      kmsKeyArn: key.keyArn,
+      region,
+      targetSecretName: GRAFANA_ADMIN_SECRET,
+      properties: ['admin-user', 'admin-password'],
+      manifestsChart: props.manifestsChart,
+      releaseName: 'grafana-admin-secret',
+      dependsOn: [props.externalSecrets, monitoringNamespace],
+    }).release;
 
     // Alertmanager publishes to the environment's topic through its own role.
     const alertmanagerAccount = 'alertmanager';

@@ -124,7 +124,7 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
     expect(values.scheduler.resources.requests.cpu).toBeDefined();
     expect(values.webserver.resources.limits.memory).toBeDefined();
     expect(values.workers.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain('aws_iam_role.AirflowLogs');
-    expect(byName.airflow.depends_on).toEqual(expect.arrayContaining([expect.stringContaining('helm_release.RawRelease')]));
+    expect(byName.airflow.depends_on).toEqual(expect.arrayContaining([expect.stringContaining('helm_release.AirflowSecrets_Release')]));
   });
 
   it('delivers the database connection through External Secrets, never through Terraform', () => {
@@ -140,7 +140,7 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
     ]);
     const store = manifests.find((m) => m.kind === 'SecretStore')!;
     expect(store.spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe('airflow-secrets-reader');
-    const reader = policy(json, 'AirflowSecretsReader_Permissions');
+    const reader = policy(json, 'AirflowSecrets_AirflowSecretsReader_Permissions');
     expect(reader.statement[0]).toMatchObject({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [airflow.databaseSecretArn] });
     expect(reader.statement[1]).toMatchObject({ actions: ['kms:Decrypt'], resources: [airflow.databaseSecretKmsKeyArn] });
   });
@@ -161,6 +161,6 @@ describe('PlatformServicesStack options', () => {
   it('asks for no KMS grant when the database secret uses the AWS-managed key', () => {
     const withoutKey: AirflowBackends = { ...airflow, databaseSecretKmsKeyArn: undefined };
     const json = JSON.parse(build('dev', withoutKey).synthesized);
-    expect(policy(json, 'AirflowSecretsReader_Permissions').statement).toHaveLength(1);
+    expect(policy(json, 'AirflowSecrets_AirflowSecretsReader_Permissions').statement).toHaveLength(1);
   });
 });
