@@ -7,6 +7,7 @@ import { pinnedRelease, type PinnedChart } from './helm-release';
 import type { KubernetesCluster } from './kubernetes-cluster';
 
 export interface SecretsManagerSyncProps {
+  /** The cluster whose OIDC provider the reader role trusts. */
   readonly cluster: KubernetesCluster;
   /** Namespace of the SecretStore, the ExternalSecret and the Kubernetes Secret it writes. */
   readonly namespace: string;
@@ -19,6 +20,7 @@ export interface SecretsManagerSyncProps {
    * @default - the AWS-managed `aws/secretsmanager` key (no grant needed)
    */
   readonly kmsKeyArn?: string;
+  /** Region of the secret (Secrets Manager endpoint the SecretStore calls). */
   readonly region: string;
   /** Name of the Kubernetes Secret to write. */
   readonly targetSecretName: string;
