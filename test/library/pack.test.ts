@@ -83,7 +83,7 @@ describe('the published package (npm pack + install + example)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const semver = require(path.join(repoModules, 'semver')) as { satisfies(version: string, range: string): boolean };
     const { peerDependencies } = readJson<{ peerDependencies: Record<string, string> }>(path.join(installed, 'package.json'));
-    expect(Object.keys(peerDependencies)).toEqual(expect.arrayContaining(['cdktf', 'constructs', 'cdk8s', 'cdk8s-plus-28', '@cdktf/provider-aws']));
+    expect(Object.keys(peerDependencies)).toEqual(expect.arrayContaining(['cdktf', 'constructs', 'cdk8s', 'cdk8s-plus-28', '@cdktf/provider-aws', '@cdktf/provider-kubernetes', '@cdktf/provider-helm']));
     for (const [name, range] of Object.entries(peerDependencies)) {
       const { version } = readJson<{ version: string }>(path.join(repoModules, name, 'package.json'));
       expect(`${name}@${version} satisfies ${range}: ${semver.satisfies(version, range)}`).toMatch(/: true$/);
