@@ -32,7 +32,8 @@ async function main(): Promise<number> {
   const cliOutdir = process.env.CDKTF_OUTDIR || undefined;
   const stagedStacks = cliOutdir ? undefined : new StagedDirectory(OUTDIR);
   const stagedManifests = new StagedDirectory(K8S_OUTDIR);
-  const outdir = cliOutdir ?? stagedStacks!.stagingPath;
+  // Absolute: the CLI passes a relative CDKTF_OUTDIR, and the policy check resolves paths against `cwd`.
+  const outdir = path.resolve(cliOutdir ?? stagedStacks!.stagingPath);
   try {
     const app = new App({ outdir });
     const platform = buildPlatform(app, {

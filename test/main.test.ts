@@ -19,9 +19,11 @@ function scratchProject(): string {
   return dir;
 }
 
-function synth(cwd: string) {
+/** Runs synth as `npm run synth` does, or as `cdktf synth` does when `cliOutdir` is given. */
+function synth(cwd: string, cliOutdir?: string) {
   const env = { ...process.env };
-  delete env.CDKTF_OUTDIR; // as under `npm run synth`, not `cdktf synth`
+  delete env.CDKTF_OUTDIR;
+  if (cliOutdir) env.CDKTF_OUTDIR = cliOutdir;
   return spawnSync(process.execPath, ['tools/run-ts.js', 'main.ts'], { cwd, encoding: 'utf8', env });
 }
 
@@ -55,6 +57,14 @@ describe('npm run synth', () => {
       expect(fs.existsSync(path.join(project, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'))).toBe(true);
     }
     expect(fs.readdirSync(project).filter((f) => f.includes('staging-'))).toEqual([]);
+  });
+
+  it('writes where the cdktf CLI asks, a relative CDKTF_OUTDIR included (`npx cdktf synth`)', () => {
+    const result = synth(project, 'cli.out');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fs.existsSync(path.join(project, 'cli.out', 'stacks', 'prod-workloads', 'cdk.tf.json'))).toBe(true);
+    expect(fs.existsSync(path.join(project, 'cli.out', 'manifest.json'))).toBe(true);
   });
 
   it('exits 1 naming the field when a CIDR is broken, and leaves cdktf.out untouched', () => {
