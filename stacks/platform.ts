@@ -12,7 +12,7 @@ export interface PlatformConfig {
   readonly shared: SharedConfig;
   readonly environments: readonly EnvironmentConfig[];
   /**
-   * Where each environment's Kubernetes manifests are written for review when `manifestApps` synthesize.
+   * Where `synthManifests()` writes each environment's Kubernetes manifests for review.
    * @default - `dist/k8s/<env>`
    */
   readonly manifestOutdir?: (environment: string) => string;
