@@ -108,10 +108,36 @@ export class PlatformServicesStack extends PlatformStack {
     new KubernetesProvider(this, 'kubernetes', { host, clusterCaCertificate, exec: [exec] });
     new HelmProvider(this, 'helm', { kubernetes: { host, clusterCaCertificate, exec } });
 
-    const release = (id: keyof typeof PLATFORM_CHARTS, name: string, namespace: string, values: unknown, dependsOn?: TerraformResource[]) =>
-      pinnedRelease(this, `${id.charAt(0).toUpperCase()}${id.slice(1)}Release`, { name, namespace, chart: PLATFORM_CHARTS[id], values, dependsOn });
+    let loadBalancerController: Release | undefined;
+    const release = (id: keyof typeof PLATFORM_CHARTS, name: string, namespace: string, values: unknown, dependsOn: TerraformResource[] = []) =>
+      pinnedRelease(this, `${id.charAt(0).toUpperCase()}${id.slice(1)}Release`, {
+        name,
+        namespace,
+        chart: PLATFORM_CHARTS[id],
+        values,
+        dependsOn: loadBalancerController ? [loadBalancerController, ...dependsOn] : dependsOn,
+      });
     const roleAnnotation = (arn: string) => ({ 'eks.amazonaws.com/role-arn': arn });
     const criticalAddon = { priorityClassName: 'system-cluster-critical' };
+
+    // AWS Load Balancer Controller first: its webhook intercepts every Service the other charts create
+    // and fails closed until the controller is ready, so every other release waits for it.
+    const lbcRole = cluster.irsaRole('AwsLoadBalancerController', {
+      scope: this,
+      namespace: 'kube-system',
+      serviceAccount: 'aws-load-balancer-controller',
+      policyStatements: loadBalancerControllerStatements({ clusterName: cluster.clusterName, partition, region, accountId: this.accountId }),
+    });
+    const awsLoadBalancerController = release('awsLoadBalancerController', 'aws-load-balancer-controller', 'kube-system', {
+      clusterName: cluster.clusterName,
+      region,
+      vpcId: eks.vpcConfig.get(0).vpcId,
+      replicaCount: 2,
+      serviceAccount: { create: true, name: 'aws-load-balancer-controller', annotations: roleAnnotation(lbcRole.arn) },
+      resources: res('100m', '128Mi', '500m', '256Mi'),
+      ...criticalAddon,
+    });
+    loadBalancerController = awsLoadBalancerController;
 
     // metrics-server: no AWS permissions.
     const metricsServer = release('metricsServer', 'metrics-server', 'kube-system', {
@@ -160,25 +186,9 @@ export class PlatformServicesStack extends PlatformStack {
       awsRegion: region,
       autoDiscovery: { clusterName: cluster.clusterName },
       rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler', annotations: roleAnnotation(autoscalerRole.arn) } },
-      extraArgs: { 'balance-similar-node-groups': true, 'skip-nodes-with-system-pods': false, expander: 'least-waste' },
+      // Workloads keep only scratch data in emptyDirs (/tmp), which must not pin a node.
+      extraArgs: { 'balance-similar-node-groups': true, 'skip-nodes-with-system-pods': false, 'skip-nodes-with-local-storage': false, expander: 'least-waste' },
       resources: res('100m', '300Mi', '500m', '600Mi'),
-      ...criticalAddon,
-    });
-
-    // AWS Load Balancer Controller: the documented policy, scoped to this cluster's tag.
-    const lbcRole = cluster.irsaRole('AwsLoadBalancerController', {
-      scope: this,
-      namespace: 'kube-system',
-      serviceAccount: 'aws-load-balancer-controller',
-      policyStatements: loadBalancerControllerStatements({ clusterName: cluster.clusterName, partition, region, accountId: this.accountId }),
-    });
-    const awsLoadBalancerController = release('awsLoadBalancerController', 'aws-load-balancer-controller', 'kube-system', {
-      clusterName: cluster.clusterName,
-      region,
-      vpcId: eks.vpcConfig.get(0).vpcId,
-      replicaCount: 2,
-      serviceAccount: { create: true, name: 'aws-load-balancer-controller', annotations: roleAnnotation(lbcRole.arn) },
-      resources: res('100m', '128Mi', '500m', '256Mi'),
       ...criticalAddon,
     });
 
@@ -189,7 +199,8 @@ export class PlatformServicesStack extends PlatformStack {
       'externalSecrets',
       'external-secrets',
       EXTERNAL_SECRETS_NAMESPACE,
-      { installCRDs: true, replicaCount: production ? 2 : 1, podDisruptionBudget: { enabled: production, minAvailable: 1 } },
+      // Two controllers reconcile the same objects unless one leads.
+      { installCRDs: true, replicaCount: production ? 2 : 1, leaderElect: production, podDisruptionBudget: { enabled: production, minAvailable: 1 } },
       [esoNamespace],
     );
 

@@ -345,19 +345,21 @@ export class KubernetesCluster extends Construct {
         },
       ],
     });
-    const addon = (addonId: string, addonName: string, version: string, serviceAccountRoleArn?: string, dependsOn?: EksNodeGroup[]) =>
+    const addon = (addonId: string, addonName: string, version: string, serviceAccountRoleArn?: string, dependsOn?: EksNodeGroup[], configuration?: object) =>
       new EksAddon(this, addonId, {
         clusterName: this.cluster.name,
         addonName,
         addonVersion: version,
         serviceAccountRoleArn,
+        configurationValues: configuration ? JSON.stringify(configuration) : undefined,
         resolveConflictsOnCreate: 'OVERWRITE',
         resolveConflictsOnUpdate: 'PRESERVE',
         tags,
         dependsOn,
       });
     // vpc-cni and kube-proxy first: nodes only become Ready with a CNI.
-    const vpcCni = addon('VpcCniAddon', 'vpc-cni', props.addons.vpcCni, this.vpcCniRole.arn);
+    // Network policy enforcement is off in the VPC CNI by default: without it every NetworkPolicy is ignored.
+    const vpcCni = addon('VpcCniAddon', 'vpc-cni', props.addons.vpcCni, this.vpcCniRole.arn, undefined, { enableNetworkPolicy: 'true' });
     const kubeProxy = addon('KubeProxyAddon', 'kube-proxy', props.addons.kubeProxy);
 
     // Nodes.

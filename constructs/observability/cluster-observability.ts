@@ -178,6 +178,12 @@ export class ClusterObservability extends Construct {
     const nonRoot = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } };
     this.prometheusStack = release('KubePrometheusStackRelease', PROMETHEUS_RELEASE, MONITORING_NAMESPACE, OBSERVABILITY_CHARTS.kubePrometheusStack, {
       crds: { enabled: true },
+      // EKS runs the control plane and does not expose these for scraping (kube-proxy binds its metrics
+      // to localhost): scraping them would only produce permanently firing "down" alerts.
+      kubeControllerManager: { enabled: false },
+      kubeScheduler: { enabled: false },
+      kubeEtcd: { enabled: false },
+      kubeProxy: { enabled: false },
       prometheus: {
         prometheusSpec: {
           replicas: ha ? 2 : 1,
@@ -206,8 +212,20 @@ export class ClusterObservability extends Construct {
       grafana: {
         admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
         persistence: { enabled: true, storageClassName: ENCRYPTED_STORAGE_CLASS, size: '10Gi' },
-        // Dashboards as code: ConfigMaps labelled grafana_dashboard=1 in any namespace.
-        sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } },
+        // One EBS volume attaches to one node: replace the pod rather than run two during a rollout.
+        deploymentStrategy: { type: 'Recreate' },
+        // Dashboards as code: ConfigMaps labelled grafana_dashboard=1 in any namespace, filed by their
+        // grafana_folder annotation.
+        sidecar: {
+          dashboards: {
+            enabled: true,
+            label: 'grafana_dashboard',
+            labelValue: '1',
+            searchNamespace: 'ALL',
+            folderAnnotation: 'grafana_folder',
+            provider: { foldersFromFilesStructure: true },
+          },
+        },
         resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
       },
     }, [monitoringNamespace, storageClass, grafanaAdmin]);
@@ -257,11 +275,12 @@ export class ClusterObservability extends Construct {
           '    retry_limit         5',
         ].join('\n'),
       },
-    }, [loggingNamespace, logGroup]);
+      // After kube-prometheus-stack: the chart renders its ServiceMonitor only when the CRD exists.
+    }, [loggingNamespace, logGroup, this.prometheusStack]);
   }
 }
 
-/** Alertmanager routing: paging environments publish to SNS; the others record alerts and send nothing. */
+/** Alertmanager routing: paging environments publish urgent (`page`, `critical`) alerts to SNS; everything else is recorded only. */
 export function alertmanagerConfig(options: { paging: boolean; topicArn: string; region: string; environment: string }): Record<string, unknown> {
   const recordOnly = { name: 'record-only' };
   const sns = {
@@ -275,17 +294,19 @@ export function alertmanagerConfig(options: { paging: boolean; topicArn: string;
       },
     ],
   };
+  // Only urgent alerts page; warnings and informational alerts are recorded (visible in Alertmanager
+  // and Grafana) and never wake anyone.
   return {
     route: {
-      receiver: options.paging ? sns.name : recordOnly.name,
+      receiver: recordOnly.name,
       group_by: ['alertname', 'namespace', 'service'],
       group_wait: '30s',
       group_interval: '5m',
       repeat_interval: '4h',
       routes: [
-        // The always-firing heartbeat and informational alerts never page.
+        // The always-firing heartbeat never pages.
         { receiver: recordOnly.name, matchers: ['alertname = "Watchdog"'] },
-        { receiver: recordOnly.name, matchers: ['severity =~ "info|none"'] },
+        ...(options.paging ? [{ receiver: sns.name, matchers: ['severity =~ "page|critical"'] }] : []),
       ],
     },
     receivers: options.paging ? [recordOnly, sns] : [recordOnly],

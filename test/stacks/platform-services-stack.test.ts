@@ -79,6 +79,19 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
     for (const chart of Object.values(PLATFORM_CHARTS)) expect(chart.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
+  it('installs every other release after the load balancer controller, whose webhook intercepts Services', () => {
+    const lbc = Object.keys(json.resource.helm_release).find((k) => json.resource.helm_release[k].name === 'aws-load-balancer-controller')!;
+    for (const name of ['metrics-server', 'cluster-autoscaler', 'external-secrets']) {
+      expect(byName[name].depends_on).toContain(`helm_release.${lbc}`);
+    }
+    expect(byName['aws-load-balancer-controller'].depends_on ?? []).not.toContain(`helm_release.${lbc}`);
+  });
+
+  it('lets the autoscaler drain nodes whose pods only keep scratch data, and one External Secrets controller lead', () => {
+    expect(parse(byName['cluster-autoscaler'].values[0]).extraArgs['skip-nodes-with-local-storage']).toBe(false);
+    expect(parse(byName['external-secrets'].values[0]).leaderElect).toBe(environment.tier === 'production');
+  });
+
   it('scopes the autoscaler to this cluster\'s node groups by tag', () => {
     const doc = policy(json, 'ClusterAutoscaler_Permissions');
     const scale = doc.statement.find((s: Json) => s.sid === 'ScaleThisClustersNodeGroups');

@@ -125,6 +125,8 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Kuber
     expect(addons['aws-ebs-csi-driver'].addon_version).toBe(versions.ebsCsiDriver);
     for (const a of Object.values(addons)) expect(a.resolve_conflicts_on_update).toBe('PRESERVE');
     expect(addons['vpc-cni'].service_account_role_arn).toContain('aws_iam_role.Cluster_VpcCni');
+    // NetworkPolicies are only enforced with the VPC CNI's network policy agent on.
+    expect(JSON.parse(addons['vpc-cni'].configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
     expect(addons['aws-ebs-csi-driver'].service_account_role_arn).toContain('aws_iam_role.Cluster_EbsCsiDriver');
     expect(addons.coredns.depends_on).toEqual(expect.arrayContaining([expect.stringContaining('aws_eks_node_group.')]));
   });

@@ -101,10 +101,22 @@ describe.each(Object.entries(built))('observability in %s-platform', (envName, {
     expect(statements[1]).toMatchObject({ condition: [expect.objectContaining({ variable: 'kms:ViaService' })] });
   });
 
-  it(environment.observability.paging ? 'pages: Alertmanager routes to SNS' : 'records only: Alertmanager sends nothing', () => {
+  it(environment.observability.paging ? 'pages: urgent alerts go to SNS, the rest is recorded' : 'records only: Alertmanager sends nothing', () => {
     const config = valuesOf(releaseNamed(json, 'kube-prometheus-stack')).alertmanager.config;
-    expect(config.route.receiver).toBe(environment.observability.paging ? 'sns' : 'record-only');
+    expect(config.route.receiver).toBe('record-only');
+    const snsRoutes = config.route.routes.filter((r: Json) => r.receiver === 'sns');
+    expect(snsRoutes).toEqual(environment.observability.paging ? [{ receiver: 'sns', matchers: ['severity =~ "page|critical"'] }] : []);
     expect(config.receivers.some((r: Json) => r.sns_configs)).toBe(environment.observability.paging);
+  });
+
+  it('scrapes nothing EKS does not expose (control plane, kube-proxy)', () => {
+    const values = valuesOf(releaseNamed(json, 'kube-prometheus-stack'));
+    for (const component of ['kubeControllerManager', 'kubeScheduler', 'kubeEtcd', 'kubeProxy']) expect(values[component]).toEqual({ enabled: false });
+  });
+
+  it('installs Fluent Bit after kube-prometheus-stack, whose CRD its ServiceMonitor needs', () => {
+    const prometheusKey = Object.keys(json.resource.helm_release).find((k) => json.resource.helm_release[k].name === 'kube-prometheus-stack');
+    expect(releaseNamed(json, 'fluent-bit').depends_on).toContain(`helm_release.${prometheusKey}`);
   });
 });
 
@@ -117,11 +129,18 @@ describe('alertmanagerConfig', () => {
     ]);
   });
 
-  it('never pages for the Watchdog heartbeat or informational alerts', () => {
+  it('pages only for page and critical alerts, never for the Watchdog heartbeat', () => {
     const config = alertmanagerConfig({ paging: true, topicArn: 't', region: 'r', environment: 'e' }) as Json;
+    expect(config.route.receiver).toBe('record-only');
     expect(config.route.routes).toEqual([
       { receiver: 'record-only', matchers: ['alertname = "Watchdog"'] },
-      { receiver: 'record-only', matchers: ['severity =~ "info|none"'] },
+      { receiver: 'sns', matchers: ['severity =~ "page|critical"'] },
     ]);
+  });
+
+  it('has no SNS receiver at all when not paging', () => {
+    const config = alertmanagerConfig({ paging: false, topicArn: 't', region: 'r', environment: 'e' }) as Json;
+    expect(config.receivers).toEqual([{ name: 'record-only' }]);
+    expect(config.route.routes).toEqual([{ receiver: 'record-only', matchers: ['alertname = "Watchdog"'] }]);
   });
 });
