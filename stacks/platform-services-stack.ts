@@ -108,15 +108,7 @@ export class PlatformServicesStack extends PlatformStack {
     new KubernetesProvider(this, 'kubernetes', { host, clusterCaCertificate, exec: [exec] });
     new HelmProvider(this, 'helm', { kubernetes: { host, clusterCaCertificate, exec } });
 
-    let loadBalancerController: Release | undefined;
-    const release = (id: keyof typeof PLATFORM_CHARTS, name: string, namespace: string, values: unknown, dependsOn: TerraformResource[] = []) =>
-      pinnedRelease(this, `${id.charAt(0).toUpperCase()}${id.slice(1)}Release`, {
-        name,
-        namespace,
-        chart: PLATFORM_CHARTS[id],
-        values,
-        dependsOn: loadBalancerController ? [loadBalancerController, ...dependsOn] : dependsOn,
-      });
+    const releaseId = (id: keyof typeof PLATFORM_CHARTS) => `${id.charAt(0).toUpperCase()}${id.slice(1)}Release`;
     const roleAnnotation = (arn: string) => ({ 'eks.amazonaws.com/role-arn': arn });
     const criticalAddon = { priorityClassName: 'system-cluster-critical' };
 
@@ -128,16 +120,22 @@ export class PlatformServicesStack extends PlatformStack {
       serviceAccount: 'aws-load-balancer-controller',
       policyStatements: loadBalancerControllerStatements({ clusterName: cluster.clusterName, partition, region, accountId: this.accountId }),
     });
-    const awsLoadBalancerController = release('awsLoadBalancerController', 'aws-load-balancer-controller', 'kube-system', {
-      clusterName: cluster.clusterName,
-      region,
-      vpcId: eks.vpcConfig.get(0).vpcId,
-      replicaCount: 2,
-      serviceAccount: { create: true, name: 'aws-load-balancer-controller', annotations: roleAnnotation(lbcRole.arn) },
-      resources: res('100m', '128Mi', '500m', '256Mi'),
-      ...criticalAddon,
+    const awsLoadBalancerController = pinnedRelease(this, releaseId('awsLoadBalancerController'), {
+      name: 'aws-load-balancer-controller',
+      namespace: 'kube-system',
+      chart: PLATFORM_CHARTS.awsLoadBalancerController,
+      values: {
+        clusterName: cluster.clusterName,
+        region,
+        vpcId: eks.vpcConfig.get(0).vpcId,
+        replicaCount: 2,
+        serviceAccount: { create: true, name: 'aws-load-balancer-controller', annotations: roleAnnotation(lbcRole.arn) },
+        resources: res('100m', '128Mi', '500m', '256Mi'),
+        ...criticalAddon,
+      },
     });
-    loadBalancerController = awsLoadBalancerController;
+    const release = (id: keyof typeof PLATFORM_CHARTS, name: string, namespace: string, values: unknown, dependsOn: TerraformResource[] = []) =>
+      pinnedRelease(this, releaseId(id), { name, namespace, chart: PLATFORM_CHARTS[id], values, dependsOn: [awsLoadBalancerController, ...dependsOn] });
 
     // metrics-server: no AWS permissions.
     const metricsServer = release('metricsServer', 'metrics-server', 'kube-system', {
