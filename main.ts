@@ -8,7 +8,7 @@ import { App } from 'cdktf';
 import * as path from 'path';
 import type * as EnvironmentsModule from './environments';
 import { EnvironmentValidationError } from './environments/schema';
-import { StagedDirectory } from './tools/synth/staged-output';
+import { StagedDirectory, TERRAFORM_WORKING_FILES } from './tools/synth/staged-output';
 
 const OUTDIR = 'cdktf.out';
 const K8S_OUTDIR = path.join('dist', 'k8s');
@@ -28,12 +28,22 @@ async function main(): Promise<number> {
   const { buildPlatform } = await import('./stacks/platform');
   const { runPolicy, findRule, formatSummary } = await import('./tools/policy');
 
-  // Under `cdktf synth` the CLI owns its output directory; on our own we stage and swap.
-  const cliOutdir = process.env.CDKTF_OUTDIR || undefined;
-  const stagedStacks = cliOutdir ? undefined : new StagedDirectory(OUTDIR);
+  // Staged and swapped in both modes (`cdktf synth` reads its CDKTF_OUTDIR only after we exit).
+  // Terraform's working files beside each stack (local state, providers, lock file) are carried over.
+  const stacksTarget = process.env.CDKTF_OUTDIR || OUTDIR;
+  const stagedStacks = new StagedDirectory(stacksTarget, { carryOver: TERRAFORM_WORKING_FILES });
   const stagedManifests = new StagedDirectory(K8S_OUTDIR);
-  // Absolute: the CLI passes a relative CDKTF_OUTDIR, and the policy check resolves paths against `cwd`.
-  const outdir = path.resolve(cliOutdir ?? stagedStacks!.stagingPath);
+  const discardAll = () => {
+    stagedStacks.discard();
+    stagedManifests.discard();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      discardAll();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+  const outdir = stagedStacks.stagingPath;
   try {
     const app = new App({ outdir });
     const platform = buildPlatform(app, {
@@ -52,17 +62,15 @@ async function main(): Promise<number> {
     if (failures.length > 0) {
       const lines = failures.map((f) => `  ${f.ruleId}  ${f.address}  ${f.message} (${f.file})\n      fix: ${findRule(f.ruleId)?.fix ?? ''}`);
       console.error(`synth: the policy check failed:\n${lines.join('\n')}\n${formatSummary(report)}\nNothing was written.`);
-      stagedStacks?.discard();
-      stagedManifests.discard();
+      discardAll();
       return 1;
     }
-    stagedStacks?.commit();
+    stagedStacks.commit();
     stagedManifests.commit();
-    console.log(`synth: wrote ${path.join(cliOutdir ?? OUTDIR, 'stacks')} and ${K8S_OUTDIR} for ${Object.keys(config.environments).length} environments; policy: ${formatSummary(report)}`);
+    console.log(`synth: wrote ${path.join(stacksTarget, 'stacks')} and ${K8S_OUTDIR} for ${Object.keys(config.environments).length} environments; policy: ${formatSummary(report)}`);
     return 0;
   } catch (error) {
-    stagedStacks?.discard();
-    stagedManifests.discard();
+    discardAll();
     throw error;
   }
 }

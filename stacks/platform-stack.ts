@@ -48,7 +48,9 @@ export class PlatformStack extends TerraformStack {
 
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
     if (props.backend === 'local') {
-      new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+      // Terraform runs in cdktf.out/stacks/<id>; keep the state at the repository root, outside the
+      // generated output, where a new synth cannot touch it.
+      new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     } else {
       new S3Backend(this, {
         bucket: props.shared.stateBucket,

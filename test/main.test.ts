@@ -27,6 +27,11 @@ function synth(cwd: string, cliOutdir?: string) {
   return spawnSync(process.execPath, ['tools/run-ts.js', 'main.ts'], { cwd, encoding: 'utf8', env });
 }
 
+function write(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
 function snapshotTree(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
   const walk = (d: string) => {
@@ -86,6 +91,18 @@ describe('npm run synth', () => {
     }
   });
 
+  it("keeps Terraform's working files beside each stack, and the bootstrap state outside the output", () => {
+    write(path.join(project, 'cdktf.out', 'stacks', 'dev-network', '.terraform.lock.hcl'), 'lock');
+    write(path.join(project, 'cdktf.out', 'stacks', 'dev-network', '.terraform', 'modules.json'), '{}');
+    const result = synth(project);
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(path.join(project, 'cdktf.out', 'stacks', 'dev-network', '.terraform.lock.hcl'), 'utf8')).toBe('lock');
+    expect(fs.existsSync(path.join(project, 'cdktf.out', 'stacks', 'dev-network', '.terraform', 'modules.json'))).toBe(true);
+    const bootstrap = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'stacks', 'bootstrap', 'cdk.tf.json'), 'utf8'));
+    // Relative to cdktf.out/stacks/bootstrap, where Terraform runs: the project root.
+    expect(path.resolve(project, 'cdktf.out', 'stacks', 'bootstrap', bootstrap.terraform.backend.local.path)).toBe(path.join(project, 'terraform.bootstrap.tfstate'));
+  });
+
   it('exits 1 with the rule, the address and the fix when the output breaks policy, and writes nothing', () => {
     const before = snapshotTree(path.join(project, 'cdktf.out'));
     const registryFile = path.join(project, 'constructs', 'registry', 'container-registry.ts');
@@ -99,6 +116,12 @@ describe('npm run synth', () => {
       expect(result.stderr).toMatch(/AWS-ECR-\d{3}  aws_ecr_repository\.Registry_model-serving_\w+  .*\(stacks\/shared\/cdk\.tf\.json\)/);
       expect(result.stderr).toMatch(/fix: .*IMMUTABLE/);
       expect(snapshotTree(path.join(project, 'cdktf.out'))).toEqual(before);
+      // The same under `cdktf synth`, whose output directory must stay as it was too.
+      const cliBefore = snapshotTree(path.join(project, 'cli.out'));
+      const cli = synth(project, 'cli.out');
+      expect(cli.status).toBe(1);
+      expect(cli.stderr).toContain('synth: the policy check failed');
+      expect(snapshotTree(path.join(project, 'cli.out'))).toEqual(cliBefore);
     } finally {
       fs.writeFileSync(registryFile, original);
     }

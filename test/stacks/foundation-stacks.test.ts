@@ -13,7 +13,7 @@ describe('bootstrap stack', () => {
   const json = synthJson(new BootstrapStack(Testing.app(), shared));
 
   it('keeps its own state locally (it creates the bucket everything else uses)', () => {
-    expect(json.terraform!.backend).toEqual({ local: { path: 'terraform.bootstrap.tfstate' } });
+    expect(json.terraform!.backend).toEqual({ local: { path: '../../../terraform.bootstrap.tfstate' } });
   });
 
   it('creates a versioned, KMS-encrypted, TLS-only, private state bucket that cannot be destroyed', () => {
