@@ -31,6 +31,7 @@ export class NetworkStack extends PlatformStack {
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
       topicName: `${environment.name}-alarms`,
       emailAddresses: environment.observability.alertEmail ? [environment.observability.alertEmail] : [],
+      preventDestroy: environment.tier === 'production',
     });
     new NatGatewayAlarms(this, 'NatAlarms', {
       name: environment.name,

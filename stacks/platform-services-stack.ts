@@ -250,7 +250,8 @@ export class PlatformServicesStack extends PlatformStack {
           sid: 'ListTheLogPrefix',
           actions: ['s3:ListBucket'],
           resources: [airflow.logsBucketArn],
-          condition: [{ test: 'StringLike', variable: 's3:prefix', values: [`${AIRFLOW_LOG_PREFIX}/*`] }],
+          // The prefix itself too: without it a missing log key answers 403 instead of 404.
+          condition: [{ test: 'StringLike', variable: 's3:prefix', values: [AIRFLOW_LOG_PREFIX, `${AIRFLOW_LOG_PREFIX}/`, `${AIRFLOW_LOG_PREFIX}/*`] }],
         },
         {
           sid: 'ReadAndWriteTaskLogs',

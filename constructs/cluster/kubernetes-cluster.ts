@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
@@ -298,7 +299,10 @@ export class KubernetesCluster extends Construct {
 
     // Root volumes of nodes: managed node groups launch through the Auto Scaling service-linked
     // role, which only a key-policy statement can allow (it has no IAM policy of its own to extend).
-    const autoScalingRole = `arn:${partition.partition}:iam::${account.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    // KMS rejects a key policy naming a principal that does not exist: read the role so that an account
+    // which never had an Auto Scaling group fails at plan time, naming the role to create
+    // (`aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`).
+    const autoScalingRole = new DataAwsIamRole(this, 'AutoScalingServiceLinkedRole', { name: 'AWSServiceRoleForAutoScaling' }).arn;
     this.volumeKey = new EncryptionKey(this, 'VolumeKey', {
       alias: `${name}/ebs`,
       description: `Encrypts EBS volumes of the ${name} EKS nodes`,
@@ -376,7 +380,8 @@ export class KubernetesCluster extends Construct {
     for (const [groupName, group] of Object.entries(props.nodeGroups)) {
       const idPart = pascal(groupName);
       const fullName = `${name}-${groupName}`;
-      const instanceTags = nameTags(fullName, { ...tags, 'eks:nodegroup-name': groupName });
+      // EKS sets eks:nodegroup-name itself (to the full node group name).
+      const instanceTags = nameTags(fullName, tags);
       const launchTemplate = new LaunchTemplate(this, `${idPart}LaunchTemplate`, {
         name: fullName,
         description: `Nodes of ${fullName}: IMDSv2 only, encrypted gp3 root volume, no public IP`,

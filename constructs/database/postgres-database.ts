@@ -322,6 +322,8 @@ export class PostgresDatabase extends Construct {
     this.logGroups = logGroups;
 
     // ---- Enhanced monitoring. ----
+    // RDS checks the monitoring role's permissions when the instance is created: attach them first.
+    let monitoringPolicy: IamRolePolicyAttachment | undefined;
     if (this.monitoringIntervalSeconds > 0) {
       const trust = new DataAwsIamPolicyDocument(this, 'MonitoringTrust', {
         statement: [
@@ -338,7 +340,7 @@ export class PostgresDatabase extends Construct {
         assumeRolePolicy: trust.json,
         tags,
       });
-      new IamRolePolicyAttachment(this, 'MonitoringRolePolicy', {
+      monitoringPolicy = new IamRolePolicyAttachment(this, 'MonitoringRolePolicy', {
         role: this.monitoringRole.name,
         policyArn: `${arnPrefix}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
       });
@@ -391,7 +393,8 @@ export class PostgresDatabase extends Construct {
       enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
 
       tags: nameTags(identifier, tags),
-      dependsOn: Object.values(this.logGroups),
+      // Log groups first (or RDS creates them unencrypted, without retention), and the monitoring role's permissions.
+      dependsOn: [...Object.values(this.logGroups), ...(monitoringPolicy ? [monitoringPolicy] : [])],
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
 

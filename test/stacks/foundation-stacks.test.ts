@@ -98,8 +98,10 @@ describe.each(all.map((env) => [env.name, env] as const))('%s-network stack', (n
     expect(Object.keys(json.output!).sort()).toEqual(['alarm_topic_arn', 'database_subnet_ids', 'private_subnet_ids', 'public_subnet_ids', 'vpc_id']);
   });
 
-  it("creates the environment's encrypted alarm topic", () => {
+  it("creates the environment's encrypted alarm topic, its key protected in production", () => {
     expect(onlyResource(json, 'aws_sns_topic')).toMatchObject({ name: `${name}-alarms`, kms_master_key_id: expect.stringContaining('aws_kms_key.AlarmTopic_Key') });
+    const alarmKey = Object.entries(json.resource.aws_kms_key).find(([k]) => k.startsWith('AlarmTopic_Key'))![1];
+    expect(alarmKey.lifecycle).toEqual(env.tier === 'production' ? { prevent_destroy: true } : undefined);
   });
 
   it('alarms on every NAT gateway with the configured thresholds', () => {

@@ -160,6 +160,8 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
 
   it('limits Airflow\'s S3 access to its log prefix and lets the nodes reach the database', () => {
     const doc = policy(json, 'AirflowLogs_Permissions');
+    const list = doc.statement.find((s: Json) => s.sid === 'ListTheLogPrefix');
+    expect(list.condition[0].values).toEqual(['airflow/logs', 'airflow/logs/', 'airflow/logs/*']);
     const rw = doc.statement.find((s: Json) => s.sid === 'ReadAndWriteTaskLogs');
     expect(rw.resources).toEqual([`${airflow.logsBucketArn}/airflow/logs/*`]);
     const trust = policy(json, 'AirflowLogs_Trust');

@@ -46,6 +46,16 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Kuber
   const json = synth(props);
   const cluster = only(json.resource.aws_eks_cluster)[0];
 
+  it('reads the Auto Scaling service-linked role its volume key names, so a missing role fails the plan clearly', () => {
+    expect(Object.values(json.data.aws_iam_role)).toEqual([expect.objectContaining({ name: 'AWSServiceRoleForAutoScaling' })]);
+    const keyPolicy = JSON.stringify(json.data.aws_iam_policy_document);
+    expect(keyPolicy).toMatch(/\$\{data\.aws_iam_role\.Cluster_AutoScalingServiceLinkedRole_\w+\.arn\}/);
+  });
+
+  it('leaves the eks:nodegroup-name tag to EKS', () => {
+    expect(JSON.stringify(json.resource.aws_launch_template)).not.toContain('eks:nodegroup-name');
+  });
+
   it('encrypts secrets with its own KMS key', () => {
     expect(cluster.encryption_config).toEqual({ resources: ['secrets'], provider: { key_arn: expect.stringContaining('aws_kms_key.Cluster_SecretsKey') } });
     const key = json.resource.aws_kms_key[Object.keys(json.resource.aws_kms_key).find((k) => k.includes('SecretsKey'))!];

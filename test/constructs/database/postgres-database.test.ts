@@ -155,6 +155,8 @@ describe('PostgresDatabase', () => {
     expect(instance.depends_on).toEqual([
       expect.stringMatching(/^aws_cloudwatch_log_group\.Database_LogGroup-postgresql_/),
       expect.stringMatching(/^aws_cloudwatch_log_group\.Database_LogGroup-upgrade_/),
+      // RDS checks the enhanced-monitoring role's permissions at creation.
+      expect.stringMatching(/^aws_iam_role_policy_attachment\.Database_MonitoringRolePolicy_/),
     ]);
     const statements = policyStatements(json, named(json, 'aws_kms_key', 'Database_Key').policy);
     const logs = statements.find((s) => s.sid === 'CloudWatchLogsEncryptsTheDatabaseLogGroups')!;
