@@ -340,11 +340,20 @@ function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
 }
 
+/** One `<label>.<path>: <reason>` line per problem; an unknown key is named in the path itself. */
+export function formatIssues(label: string, issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => `${label}${formatPath([...issue.path, key])}: unknown field (misspelt, or not part of the schema)`)
+      : [`${label}${formatPath(issue.path)}: ${issue.message}`],
+  );
+}
+
 /** Validates one environment; the result, or a list of problems prefixed with the environment's name. */
 export function checkEnvironment(input: unknown, label = labelOf(input, '<unnamed>')): EnvironmentConfig | string[] {
   const result = environmentSchema.safeParse(input);
   if (result.success) return result.data;
-  return result.error.issues.map((i) => `${label}${formatPath(i.path)}: ${i.message}`);
+  return formatIssues(label, result.error.issues);
 }
 
 /** Validates one environment, throwing `EnvironmentValidationError` that lists every problem. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AWS_REGIONS, EnvironmentValidationError } from './schema';
+import { AWS_REGIONS, EnvironmentValidationError, formatIssues } from './schema';
 
 /**
  * The tooling account: Terraform state, the ECR repositories every environment pulls from, and the
@@ -29,9 +29,7 @@ export type SharedConfig = z.output<typeof sharedSchema>;
 export function parseShared(input: unknown): SharedConfig {
   const result = sharedSchema.safeParse(input);
   if (result.success) return result.data;
-  throw new EnvironmentValidationError(
-    result.error.issues.map((i) => `shared${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`),
-  );
+  throw new EnvironmentValidationError(formatIssues('shared', result.error.issues));
 }
 
 export const sharedInput = {

@@ -91,6 +91,23 @@ describe('npm run synth', () => {
     }
   });
 
+  it('lists problems of the shared settings and of the environments together', () => {
+    const files = { dev: path.join(project, 'environments', 'dev.ts'), shared: path.join(project, 'environments', 'shared.ts') };
+    const originals = { dev: fs.readFileSync(files.dev, 'utf8'), shared: fs.readFileSync(files.shared, 'utf8') };
+    fs.writeFileSync(files.dev, originals.dev.replace("instanceClass: 'db.t4g.medium'", "instanceClass: 'large'"));
+    fs.writeFileSync(files.shared, originals.shared.replace("account: { id: '210987654321'", "account: { id: '21'"));
+    try {
+      const result = synth(project);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('(2 problems)');
+      expect(result.stderr).toContain('dev.data.database.instanceClass: must be an RDS instance class');
+      expect(result.stderr).toContain('shared.account.id: must be a 12-digit AWS account id');
+    } finally {
+      fs.writeFileSync(files.dev, originals.dev);
+      fs.writeFileSync(files.shared, originals.shared);
+    }
+  });
+
   it("keeps Terraform's working files beside each stack, and the bootstrap state outside the output", () => {
     write(path.join(project, 'cdktf.out', 'stacks', 'dev-network', '.terraform.lock.hcl'), 'lock');
     write(path.join(project, 'cdktf.out', 'stacks', 'dev-network', '.terraform', 'modules.json'), '{}');
