@@ -30,7 +30,16 @@ export const PLATFORM_CHARTS = {
   airflow: { repository: 'https://airflow.apache.org', chart: 'airflow', version: '1.22.0' },
 } as const;
 
-/** Where Airflow's backends live; the data stack provides every value (the lead wires them). */
+/**
+ * One database per application on the shared instance: Airflow and MLflow both version their schema
+ * in an `alembic_version` table, so sharing one database makes the second migration fail.
+ */
+export const APPLICATION_DATABASES = { airflow: 'airflow', mlflow: 'mlflow' } as const;
+
+/** Image of the Job that creates the application databases (psql; an immutable version tag). */
+export const DATABASE_BOOTSTRAP_IMAGE = 'postgres:17.4-alpine';
+
+/** Where Airflow's backends live; the data stack provides every value. */
 export interface AirflowBackends {
   /** Secrets Manager secret RDS manages for the master user (JSON with `username` and `password`). */
   readonly databaseSecretArn: string;
@@ -39,8 +48,9 @@ export interface AirflowBackends {
   /** Database host; a `host:port` endpoint is accepted and its port dropped. */
   readonly databaseEndpoint: string;
   readonly databasePort: number;
-  readonly databaseName: string;
-  /** The database's security group: this stack lets the cluster's nodes in on `databasePort`. */
+  /** Database the instance was created with; the bootstrap Job connects to it to create the others. */
+  readonly adminDatabaseName: string;
+  /** The security group: this stack lets the cluster's nodes in on `databasePort`. */
   readonly databaseSecurityGroupId: string;
   readonly logsBucketName: string;
   readonly logsBucketArn: string;
@@ -134,8 +144,22 @@ export class PlatformServicesStack extends PlatformStack {
         ...criticalAddon,
       },
     });
-    const release = (id: keyof typeof PLATFORM_CHARTS, name: string, namespace: string, values: unknown, dependsOn: TerraformResource[] = []) =>
-      pinnedRelease(this, releaseId(id), { name, namespace, chart: PLATFORM_CHARTS[id], values, dependsOn: [awsLoadBalancerController, ...dependsOn] });
+    const release = (
+      id: keyof typeof PLATFORM_CHARTS,
+      name: string,
+      namespace: string,
+      values: unknown,
+      dependsOn: TerraformResource[] = [],
+      options: { releaseId?: string; waitForJobs?: boolean } = {},
+    ) =>
+      pinnedRelease(this, options.releaseId ?? releaseId(id), {
+        name,
+        namespace,
+        chart: PLATFORM_CHARTS[id],
+        values,
+        dependsOn: [awsLoadBalancerController, ...dependsOn],
+        waitForJobs: options.waitForJobs,
+      });
 
     // metrics-server: no AWS permissions.
     const metricsServer = release('metricsServer', 'metrics-server', 'kube-system', {
@@ -209,12 +233,11 @@ export class PlatformServicesStack extends PlatformStack {
         labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' },
       },
     });
-    // The connection URI is assembled in the cluster from the RDS-managed secret: the password never
+    // Connection URIs are assembled in the cluster from the RDS-managed secret: the password never
     // passes through Terraform (not in config, not in state, not in the Helm values).
     const dbHost = Fn.element(Fn.split(':', airflow.databaseEndpoint), 0) as string;
-    const connection =
-      `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${dbHost}:${Token.asString(airflow.databasePort)}` +
-      `/${airflow.databaseName}?sslmode=require`;
+    const uri = (database: string) =>
+      `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${dbHost}:${Token.asString(airflow.databasePort)}/${database}?sslmode=require`;
     const airflowSecrets = new SecretsManagerSync(this, 'AirflowSecrets', {
       cluster,
       namespace: AIRFLOW_NAMESPACE,
@@ -224,7 +247,7 @@ export class PlatformServicesStack extends PlatformStack {
       region,
       targetSecretName: AIRFLOW_METADATA_SECRET,
       properties: ['username', 'password'],
-      template: { connection },
+      template: { connection: uri(APPLICATION_DATABASES.airflow), 'admin-connection': uri(airflow.adminDatabaseName) },
       manifestsChart: PLATFORM_CHARTS.raw,
       releaseName: 'airflow-secrets',
       dependsOn: [externalSecrets, airflowNamespace],
@@ -239,6 +262,17 @@ export class PlatformServicesStack extends PlatformStack {
       toPort: airflow.databasePort,
       referencedSecurityGroupId: cluster.clusterSecurityGroupId,
     });
+
+    // Creates each application's database once, before Airflow migrates its own (idempotent: a Job that
+    // finds the databases does nothing). Helm waits for it; a failure fails and rolls back the release.
+    const databaseBootstrap = release(
+      'raw',
+      'database-bootstrap',
+      AIRFLOW_NAMESPACE,
+      { resources: [databaseBootstrapJob(Object.values(APPLICATION_DATABASES))] },
+      [airflowSecrets, databaseAccess],
+      { releaseId: 'DatabaseBootstrapRelease', waitForJobs: true },
+    );
 
     const serviceAccountNames = AIRFLOW_COMPONENTS.map((c) => `airflow-${kebab(c)}`);
     const logsRole = cluster.irsaRole('AirflowLogs', {
@@ -298,7 +332,7 @@ export class PlatformServicesStack extends PlatformStack {
       triggerer: { ...componentAccounts.triggerer, resources: sizing.scheduler },
       dagProcessor: { ...componentAccounts.dagProcessor, resources: sizing.scheduler },
     };
-    const airflowRelease = release('airflow', 'airflow', AIRFLOW_NAMESPACE, airflowValues, [airflowSecrets, airflowNamespace, databaseAccess]);
+    const airflowRelease = release('airflow', 'airflow', AIRFLOW_NAMESPACE, airflowValues, [airflowSecrets, airflowNamespace, databaseAccess, databaseBootstrap]);
     const { observability } = environment;
     this.observability = new ClusterObservability(this, 'Observability', {
       cluster,
@@ -334,4 +368,48 @@ function kmsDecrypt(sid: string, keyArn: string | undefined, viaService: string,
 
 function kebab(text: string): string {
   return text.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/**
+ * A Job creating the named databases if missing, as the master user (`admin-connection` of the
+ * Airflow metadata secret). Restricted-profile security context; psql only reads, so the root
+ * filesystem stays read-only.
+ */
+export function databaseBootstrapJob(databases: readonly string[]): Record<string, unknown> {
+  const script = [
+    'set -eu',
+    `for db in ${databases.join(' ')}; do`,
+    `  if [ "$(psql "$ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" != "1" ]; then`,
+    `    psql "$ADMIN_URL" -v ON_ERROR_STOP=1 -c "CREATE DATABASE \\"$db\\""`,
+    '    echo "created database $db"',
+    '  fi',
+    'done',
+  ].join('\n');
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'database-bootstrap', namespace: AIRFLOW_NAMESPACE },
+    spec: {
+      backoffLimit: 4,
+      activeDeadlineSeconds: 600,
+      ttlSecondsAfterFinished: 86400,
+      template: {
+        spec: {
+          restartPolicy: 'Never',
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'create-databases',
+              image: DATABASE_BOOTSTRAP_IMAGE,
+              command: ['/bin/sh', '-c', script],
+              env: [{ name: 'ADMIN_URL', valueFrom: { secretKeyRef: { name: AIRFLOW_METADATA_SECRET, key: 'admin-connection' } } }],
+              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+            },
+          ],
+        },
+      },
+    },
+  };
 }

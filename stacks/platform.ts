@@ -51,7 +51,7 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
         databaseSecretKmsKeyArn: data.database.kmsKeyArn,
         databaseEndpoint: data.database.endpoint,
         databasePort: data.database.port,
-        databaseName: data.database.databaseName,
+        adminDatabaseName: data.database.databaseName,
         databaseSecurityGroupId: data.database.securityGroupId,
         logsBucketName: data.buckets.airflowLogs.bucketName,
         logsBucketArn: data.buckets.airflowLogs.bucketArn,

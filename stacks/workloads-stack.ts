@@ -12,6 +12,7 @@ import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { resourcesFromQuantities } from '../k8s/container';
 import { buildWorkloadChartSet, type WorkloadCharts } from '../k8s/charts/workload-charts';
 import { clusterConnection } from './cluster-connection';
+import { APPLICATION_DATABASES } from './platform-services-stack';
 import type { DataStack } from './data-stack';
 import { stackName } from './names';
 import { PlatformStack } from './platform-stack';
@@ -88,7 +89,7 @@ export class WorkloadsStack extends PlatformStack {
         database: {
           host: data.database.endpoint,
           port: data.database.port,
-          name: data.database.databaseName,
+          name: APPLICATION_DATABASES.mlflow,
           secretArn: data.database.secretArn,
           region: environment.account.region,
           cidrs: planSubnets(environment.network.cidr, environment.network.azCount).database,

@@ -22,6 +22,11 @@ export interface PinnedReleaseProps {
    * @default []
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Also wait for the release's Jobs to complete (a failed Job fails, and rolls back, the release).
+   * @default false
+   */
+  readonly waitForJobs?: boolean;
 }
 
 /**
@@ -37,6 +42,7 @@ export function pinnedRelease(scope: Construct, id: string, props: PinnedRelease
     atomic: true,
     cleanupOnFail: true,
     wait: true,
+    waitForJobs: props.waitForJobs,
     timeout: 900,
     maxHistory: 10,
     dependsOn: props.dependsOn,

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { environments, shared } from '../../environments';
 import { ClusterStack } from '../../stacks/cluster-stack';
 import { NetworkStack } from '../../stacks/network-stack';
-import { type AirflowBackends, PLATFORM_CHARTS, PlatformServicesStack } from '../../stacks/platform-services-stack';
+import { type AirflowBackends, DATABASE_BOOTSTRAP_IMAGE, PLATFORM_CHARTS, PlatformServicesStack } from '../../stacks/platform-services-stack';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const only = (resources: Json) => Object.values(resources ?? {}) as Json[];
@@ -14,7 +14,7 @@ const airflow: AirflowBackends = {
   databaseSecretKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/secret-key',
   databaseEndpoint: 'platform.abc.eu-west-1.rds.amazonaws.com:5432',
   databasePort: 5432,
-  databaseName: 'airflow',
+  adminDatabaseName: 'platform',
   databaseSecurityGroupId: 'sg-database',
   logsBucketName: 'dev-airflow-logs',
   logsBucketArn: 'arn:aws:s3:::dev-airflow-logs',
@@ -138,6 +138,27 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
     expect(values.webserver.resources.limits.memory).toBeDefined();
     expect(values.workers.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain('aws_iam_role.AirflowLogs');
     expect(byName.airflow.depends_on).toEqual(expect.arrayContaining([expect.stringContaining('helm_release.AirflowSecrets_Release')]));
+  });
+
+  it('gives Airflow and MLflow databases of their own, created by a Job Helm waits for before Airflow', () => {
+    const manifests = parse(byName['airflow-secrets'].values[0]).resources as Json[];
+    const template = manifests.find((m) => m.kind === 'ExternalSecret')!.spec.target.template.data;
+    expect(template.connection).toMatch(/\/airflow\?sslmode=require$/);
+    expect(template['admin-connection']).toMatch(/\/platform\?sslmode=require$/);
+    const bootstrap = byName['database-bootstrap'];
+    expect(bootstrap).toMatchObject({ namespace: 'airflow', wait_for_jobs: true, atomic: true });
+    const [job] = parse(bootstrap.values[0]).resources as Json[];
+    expect(job.kind).toBe('Job');
+    const container = job.spec.template.spec.containers[0];
+    expect(container.image).toBe(DATABASE_BOOTSTRAP_IMAGE);
+    expect(container.command[2]).toContain('for db in airflow mlflow; do');
+    expect(container.command[2]).toContain('CREATE DATABASE');
+    expect(container.env).toEqual([{ name: 'ADMIN_URL', valueFrom: { secretKeyRef: { name: 'airflow-metadata', key: 'admin-connection' } } }]);
+    expect(job.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(container.resources.limits).toBeDefined();
+    const bootstrapKey = Object.keys(json.resource.helm_release).find((k) => json.resource.helm_release[k].name === 'database-bootstrap');
+    expect(byName.airflow.depends_on).toContain(`helm_release.${bootstrapKey}`);
   });
 
   it('delivers the database connection through External Secrets, never through Terraform', () => {

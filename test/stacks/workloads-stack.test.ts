@@ -129,6 +129,11 @@ describe.each(Object.values(environments).map((e) => [e.name, e] as const))('%s 
     expect(mlflowPolicy).not.toMatch(/"s3:\*"|"\*"\]?,?\s*"resources"/);
   });
 
+  it('points MLflow at its own database, not the one Airflow uses', () => {
+    const external = objects.find((o) => o.kind === 'ExternalSecret' && o.metadata.namespace === 'mlflow')! as Json;
+    expect(JSON.stringify(external.spec.target.template)).toMatch(/:5432\/mlflow\?sslmode=require/);
+  });
+
   it('is deployed after the platform stack that installs the CRDs', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks[`${name}-workloads`].dependencies).toEqual(expect.arrayContaining([`${name}-platform`, `${name}-cluster`, `${name}-data`]));

@@ -21,7 +21,7 @@ function platformOf(envName: keyof typeof environments): { json: TerraformJson &
       databaseSecretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds-db',
       databaseEndpoint: 'db.example:5432',
       databasePort: 5432,
-      databaseName: 'platform',
+      adminDatabaseName: 'platform',
       databaseSecurityGroupId: 'sg-1',
       logsBucketName: 'logs',
       logsBucketArn: 'arn:aws:s3:::logs',
