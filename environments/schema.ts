@@ -188,6 +188,15 @@ const workloads = z.strictObject({
   modelServing: webWorkload.extend({
     /** MLflow model URI served by the API, e.g. `models:/churn/Production`. */
     modelUri: z.string().regex(/^(models|runs|s3):\/.+/, 'must be an MLflow model URI (models:/..., runs:/..., s3://...)'),
+    /** The internal load balancer clients in the network call the API through. */
+    ingress: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** ACM certificate for HTTPS; without one the internal load balancer serves HTTP on 80. */
+        certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'must be an ACM certificate ARN').optional(),
+        host: z.string().regex(/^[a-z0-9.-]+$/, 'must be a host name').optional(),
+      })
+      .default({ enabled: true }),
   }),
   mlflow: webWorkload,
   dataValidation: z.strictObject({

@@ -72,6 +72,7 @@ export class WorkloadsStack extends PlatformStack {
       resources: resourcesFromQuantities(config.resources),
     });
 
+    const subnets = planSubnets(environment.network.cidr, environment.network.azCount);
     this.k8sApp = new Cdk8sApp({ outdir: dependencies.manifestOutdir ?? path.join('dist', 'k8s', environment.name) });
     this.charts = buildWorkloadChartSet(this.k8sApp, {
       environment: environment.name,
@@ -80,6 +81,14 @@ export class WorkloadsStack extends PlatformStack {
         image: image('model-serving', workloads.modelServing.imageTag),
         iamRoleArn: modelServingRole.arn,
         modelUri: workloads.modelServing.modelUri,
+        ingress: workloads.modelServing.ingress.enabled
+          ? {
+              loadBalancerSubnetCidrs: subnets.private,
+              clientCidrs: [environment.network.cidr],
+              certificateArn: workloads.modelServing.ingress.certificateArn,
+              host: workloads.modelServing.ingress.host,
+            }
+          : undefined,
       },
       mlflow: {
         ...web(workloads.mlflow),
@@ -92,7 +101,7 @@ export class WorkloadsStack extends PlatformStack {
           name: APPLICATION_DATABASES.mlflow,
           secretArn: data.database.secretArn,
           region: environment.account.region,
-          cidrs: planSubnets(environment.network.cidr, environment.network.azCount).database,
+          cidrs: subnets.database,
         },
       },
       dataValidation: {

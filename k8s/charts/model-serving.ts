@@ -1,10 +1,29 @@
 import { Chart } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
 import { imageUri, type ImageReference, type ResourceRequirements } from '../container';
 import { checkPeer, type NetworkPeer } from '../network';
-import { checkDnsLabel, isUnresolved, PropsProblems } from '../validation';
+import { checkCidr, checkDnsLabel, isUnresolved, PropsProblems } from '../validation';
 import { WebService, type AutoscalingProps, type HttpProbesProps, type IWebServiceEndpoint } from '../web-service';
 import { awsApiEgress, chartLabels, setUpWorkloadChart, type WorkloadChartProps } from './common';
+
+/** How clients inside the network reach the model API: an internal Application Load Balancer. */
+export interface ModelApiIngressProps {
+  /** Subnet ranges the internal load balancer runs in (the private subnets); it reaches the pods from there. */
+  readonly loadBalancerSubnetCidrs: readonly string[];
+  /** Ranges allowed to call the load balancer (the VPC, peered networks). */
+  readonly clientCidrs: readonly string[];
+  /**
+   * ACM certificate for HTTPS on 443 (TLS 1.2+).
+   * @default - HTTP on 80, reachable only inside the network
+   */
+  readonly certificateArn?: string;
+  /**
+   * Host name routed to the API.
+   * @default - any host
+   */
+  readonly host?: string;
+}
 
 export interface ModelServingChartProps extends WorkloadChartProps {
   /** The model API image (ECR repository URL and an immutable tag or digest). */
@@ -25,6 +44,12 @@ export interface ModelServingChartProps extends WorkloadChartProps {
    */
   readonly allowedClients?: readonly NetworkPeer[];
   /**
+   * An internal ALB in front of the API (created by the AWS Load Balancer Controller), admitted by the
+   * API's NetworkPolicy from the load balancer's subnets.
+   * @default - no load balancer; only `allowedClients` reach the API
+   */
+  readonly ingress?: ModelApiIngressProps;
+  /**
    * HTTP port of the model API.
    * @default 8080
    */
@@ -42,6 +67,7 @@ export interface ModelServingChartProps extends WorkloadChartProps {
 /** The model serving API: a `WebService` that loads `modelUri` from MLflow, scaled by CPU. */
 export class ModelServingChart extends Chart {
   public readonly service: WebService;
+  public readonly ingress?: k8s.KubeIngress;
 
   constructor(scope: Construct, id: string, props: ModelServingChartProps) {
     const namespace = props.namespace ?? 'model-serving';
@@ -57,7 +83,20 @@ export class ModelServingChart extends Chart {
     );
     problems.check(props.mlflow !== undefined, 'mlflow', 'is required (the MLflow service endpoint)');
     (props.allowedClients ?? []).forEach((peer, i) => checkPeer(problems, `allowedClients[${i}]`, peer));
+    if (props.ingress) {
+      problems.check(props.ingress.loadBalancerSubnetCidrs.length > 0, 'ingress.loadBalancerSubnetCidrs', 'must list the load balancer subnets');
+      problems.check(props.ingress.clientCidrs.length > 0, 'ingress.clientCidrs', 'must list who may call the load balancer');
+      props.ingress.loadBalancerSubnetCidrs.forEach((cidr, i) => checkCidr(problems, `ingress.loadBalancerSubnetCidrs[${i}]`, cidr));
+      props.ingress.clientCidrs.forEach((cidr, i) => checkCidr(problems, `ingress.clientCidrs[${i}]`, cidr));
+      const certificate = props.ingress.certificateArn;
+      problems.check(
+        certificate === undefined || isUnresolved(certificate) || /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(certificate),
+        'ingress.certificateArn',
+        `("${certificate}") must be an ACM certificate ARN`,
+      );
+    }
     problems.throwIfAny();
+    const loadBalancerPeers: NetworkPeer[] = (props.ingress?.loadBalancerSubnetCidrs ?? []).map((cidr) => ({ cidr }));
 
     this.service = new WebService(this, 'ModelApi', {
       name: 'model-api',
@@ -73,13 +112,54 @@ export class ModelServingChart extends Chart {
         HOME: '/tmp',
       },
       networkPolicy: {
-        ingressFrom: props.allowedClients ?? [],
+        ingressFrom: [...(props.allowedClients ?? []), ...loadBalancerPeers],
         egressTo: [
           { peer: { namespace: props.mlflow.namespace, podLabels: props.mlflow.podLabels }, ports: [props.mlflow.containerPort] },
           ...awsApiEgress(props),
         ],
       },
       monitoring: { prometheusSelectorLabels: props.prometheusSelectorLabels },
+    });
+    if (props.ingress) this.ingress = this.modelApiIngress(props.ingress, props.probes?.readinessPath ?? '/readyz');
+  }
+
+  private modelApiIngress(ingress: ModelApiIngressProps, healthPath: string): k8s.KubeIngress {
+    const https = ingress.certificateArn !== undefined;
+    return new k8s.KubeIngress(this, 'Ingress', {
+      metadata: {
+        name: this.service.name,
+        annotations: {
+          'alb.ingress.kubernetes.io/scheme': 'internal',
+          // Straight to the pod IPs: no extra hop through node ports.
+          'alb.ingress.kubernetes.io/target-type': 'ip',
+          'alb.ingress.kubernetes.io/inbound-cidrs': ingress.clientCidrs.join(','),
+          'alb.ingress.kubernetes.io/healthcheck-path': healthPath,
+          'alb.ingress.kubernetes.io/listen-ports': JSON.stringify(https ? [{ HTTPS: 443 }] : [{ HTTP: 80 }]),
+          ...(https
+            ? {
+                'alb.ingress.kubernetes.io/certificate-arn': ingress.certificateArn!,
+                'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+              }
+            : {}),
+        },
+      },
+      spec: {
+        ingressClassName: 'alb',
+        rules: [
+          {
+            host: ingress.host,
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: this.service.name, port: { number: this.service.servicePort } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
     });
   }
 }

@@ -5,7 +5,7 @@ import type { NetworkPeer } from '../network';
 import type { AutoscalingProps } from '../web-service';
 import { DataValidationChart } from './data-validation';
 import { MlflowChart, type MlflowDatabaseProps } from './mlflow';
-import { ModelServingChart } from './model-serving';
+import { ModelServingChart, type ModelApiIngressProps } from './model-serving';
 import { MonitoringChart } from './monitoring';
 
 /** A web workload's image, scaling and size. */
@@ -29,6 +29,11 @@ export interface WorkloadChartsProps {
      * @default [] - nobody but the metrics scraper
      */
     readonly allowedClients?: readonly NetworkPeer[];
+    /**
+     * An internal ALB in front of the model API.
+     * @default - none
+     */
+    readonly ingress?: ModelApiIngressProps;
   };
   readonly mlflow: WebWorkloadProps & {
     readonly artifactsBucketName: string;

@@ -43,6 +43,10 @@ describe.each(Object.values(environments).map((e) => [e.name, e] as const))('%s 
       }
     }
     expect(named(objects, 'CronJob', 'data-pipelines')).toHaveLength(1);
+    // Clients inside the network reach the model API through an internal load balancer.
+    expect(named(objects, 'Ingress', 'model-serving')).toEqual([
+      expect.objectContaining({ metadata: expect.objectContaining({ annotations: expect.objectContaining({ 'alb.ingress.kubernetes.io/scheme': 'internal' }) }) }),
+    ]);
     expect(objects.filter((o) => o.kind === 'PrometheusRule')).toHaveLength(1);
     expect(objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1').length).toBeGreaterThan(0);
   });

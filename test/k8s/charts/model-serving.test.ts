@@ -55,4 +55,48 @@ describe('ModelServingChart', () => {
       () => new ModelServingChart(Testing.app(), 'model-serving', { environment: 'dev', ...props.modelServing, modelUri: 'churn', mlflow: charts.mlflow.service }),
     ).toThrow(/model-serving: modelUri \("churn"\) must be an MLflow model URI/);
   });
+
+  describe('with an internal load balancer', () => {
+    const ingress = { loadBalancerSubnetCidrs: ['10.10.0.0/19', '10.10.32.0/19'], clientCidrs: ['10.10.0.0/16'] };
+    const withIngress = (extra: object = {}) =>
+      objectsOf(buildCharts({ modelServing: { ...workloadChartsProps().modelServing, ingress: { ...ingress, ...extra } } }).charts.modelServing);
+
+    test('creates an internal ALB Ingress to the pods, health-checked on the readiness path', () => {
+      const objects = withIngress();
+      const object = onlyOfKind(objects, 'Ingress');
+      expect(object.metadata.annotations).toEqual({
+        'alb.ingress.kubernetes.io/scheme': 'internal',
+        'alb.ingress.kubernetes.io/target-type': 'ip',
+        'alb.ingress.kubernetes.io/inbound-cidrs': '10.10.0.0/16',
+        'alb.ingress.kubernetes.io/healthcheck-path': '/readyz',
+        'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80}]',
+      });
+      expect(object.spec.ingressClassName).toBe('alb');
+      expect(object.spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'model-api', port: { number: 80 } } });
+      expect(schemaProblems(objects).problems).toEqual([]);
+    });
+
+    test('admits the load balancer subnets on the container port, and only there', () => {
+      const policy = onlyOfKind(withIngress(), 'NetworkPolicy');
+      for (const cidr of ingress.loadBalancerSubnetCidrs) {
+        expect(policy.spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr } }], ports: [{ port: 8080, protocol: 'TCP' }] });
+      }
+    });
+
+    test('serves HTTPS with TLS 1.2+ when given a certificate', () => {
+      const certificateArn = 'arn:aws:acm:eu-west-1:111111111111:certificate/abc-123';
+      const { annotations } = onlyOfKind(withIngress({ certificateArn, host: 'models.internal.example' }), 'Ingress').metadata;
+      expect(annotations).toMatchObject({
+        'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]',
+        'alb.ingress.kubernetes.io/certificate-arn': certificateArn,
+        'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      });
+    });
+
+    test('fails when the load balancer settings are wrong', () => {
+      expect(() => withIngress({ loadBalancerSubnetCidrs: [], certificateArn: 'not-an-arn' })).toThrow(
+        /ingress\.loadBalancerSubnetCidrs.*must list the load balancer subnets[\s\S]*ingress\.certificateArn \("not-an-arn"\) must be an ACM certificate ARN/,
+      );
+    });
+  });
 });
