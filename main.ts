@@ -58,12 +58,10 @@ async function main(): Promise<number> {
     // Name files where they will be, not in the staging directories about to disappear.
     const shown = (file: string) =>
       path.relative(process.cwd(), path.resolve(file)).replace(path.relative(process.cwd(), outdir), stacksTarget).replace(path.relative(process.cwd(), stagedManifests.stagingPath), K8S_OUTDIR);
-    const failures = report.findings.filter((f) => !f.suppressed && f.severity === 'error');
-    for (const finding of report.findings.filter((f) => !f.suppressed && f.severity === 'warning')) {
-      console.warn(`policy warning: ${finding.ruleId}  ${finding.address}  ${finding.message} (${shown(finding.file)})`);
-    }
+    // Any unsuppressed finding fails, whatever its severity (the `npm run policy` contract).
+    const failures = report.findings.filter((f) => !f.suppressed);
     if (failures.length > 0) {
-      const lines = failures.map((f) => `  ${f.ruleId}  ${f.address}  ${f.message} (${shown(f.file)})\n      fix: ${findRule(f.ruleId)?.fix ?? ''}`);
+      const lines = failures.map((f) => `  ${f.ruleId}  ${f.address}  [${f.severity}] ${f.message} (${f.file.split(', ').map(shown).join(', ')})\n      fix: ${findRule(f.ruleId)?.fix ?? ''}`);
       console.error(`synth: the policy check failed:\n${lines.join('\n')}\n${formatSummary(report)}\nNothing was written.`);
       discardAll();
       return 1;

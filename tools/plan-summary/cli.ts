@@ -17,7 +17,7 @@ export const USAGE = `usage: npm run plan-summary -- [--max-length N] [--title T
 
 Reads \`terraform show -json <planfile>\` output and prints GitHub-flavoured Markdown for the
 pull-request comment. A stack is named after its file (plans/dev-network.json -> dev-network)
-unless given as NAME=PATH.
+unless given as NAME=PATH. Plans are read from files only, not from standard input ("-").
 
   --max-length N   longest output in characters (default ${DEFAULT_MAX_LENGTH}); resource tables are cut first
   --title TEXT     first line of the comment (default "## Terraform plan")
@@ -106,6 +106,12 @@ function parseArgs(argv: readonly string[], io: CliIo): Options {
     if (named && !io.exists(arg)) return { name: named[1], file: named[2] };
     return { name: stackNameOf(arg), file: arg };
   });
+  // Standard input is not read: a plan is written to a file by the workflow anyway, and its name names the stack.
+  // (A file really called "-" can be passed as ./-.)
+  const stdin = inputs.find((input) => input.file === '-');
+  if (stdin) {
+    throw new UsageError(`reading a plan from standard input ("-") is not supported; write it to a file first: terraform show -json PLANFILE > ${stdin.name === '-' ? 'STACK' : stdin.name}.json`);
+  }
   const seen = new Map<string, string>();
   for (const { name, file } of inputs) {
     const other = seen.get(name);
@@ -183,7 +189,9 @@ if (isEntryPoint()) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`plan-summary: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      // One line, never a stack trace.
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`plan-summary: unexpected error: ${message.split('\n')[0]}\n`);
       process.exitCode = 1;
     },
   );

@@ -2,7 +2,7 @@
  * Renders stack summaries as GitHub-flavoured Markdown for a sticky pull-request comment, within a
  * length budget. Only the resource tables are ever cut; the counts and the data-loss warning stay.
  */
-import { GROUP_ORDER, planLine, type AttributeChange, type Group, type ShownValue, type StackSummary, type SummaryEntry } from './summary';
+import { GROUP_ORDER, naturalCompare, planLine, type AttributeChange, type Group, type ShownValue, type StackSummary, type SummaryEntry } from './summary';
 
 /** GitHub rejects comments longer than 65,536 characters; leave room for the header the workflow adds. */
 export const DEFAULT_MAX_LENGTH = 60_000;
@@ -44,9 +44,22 @@ const ACTION_REASONS: Record<string, string> = {
 
 const TABLE_HEADER = '| Address | Type | Details |\n| --- | --- | --- |';
 
-/** A Markdown code span that survives table cells: pipes escaped, newlines flattened, backticks fenced. */
+/**
+ * A Markdown code span that survives table cells: pipes escaped, newlines flattened, backticks fenced.
+ * Only for table cells: GitHub removes the `\` before a `|` in a table row, but shows it anywhere
+ * else, so text outside tables uses `inlineCode`.
+ */
 export function code(text: string): string {
-  const flat = text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  return codeSpan(text.replace(/\|/g, '\\|'));
+}
+
+/** A Markdown code span outside tables (headings, lists, paragraphs): newlines flattened, backticks fenced, `|` kept. */
+export function inlineCode(text: string): string {
+  return codeSpan(text);
+}
+
+function codeSpan(text: string): string {
+  const flat = text.replace(/\r?\n/g, ' ');
   const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
   const pad = longestRun > 0 || flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
@@ -126,8 +139,8 @@ interface DataLossItem {
 
 function cautionItem({ stack, entry }: DataLossItem): string {
   const what = entry.group === 'replace' ? `replaced (${entry.replaceOrder})` : 'destroyed';
-  const deposed = entry.deposed !== undefined ? ` (deposed object ${code(entry.deposed)})` : '';
-  return `> - ${code(entry.address)}${deposed} in ${code(stack)}: ${entry.dataLoss} will be **${what}**`;
+  const deposed = entry.deposed !== undefined ? ` (deposed object ${inlineCode(entry.deposed)})` : '';
+  return `> - ${inlineCode(entry.address)}${deposed} in ${inlineCode(stack)}: ${entry.dataLoss} will be **${what}**`;
 }
 
 /** The warning block; `shown` items listed, the rest counted. */
@@ -143,10 +156,18 @@ function renderCaution(items: readonly DataLossItem[], shown: number): string {
   return lines.join('\n');
 }
 
+const PLANNING_FAILED = '**Planning failed**';
+
 function stackHead(stack: StackSummary): string {
-  const lines = [`### ${code(stack.name)}`, ''];
+  const lines = [`### ${inlineCode(stack.name)}`, ''];
   if (stack.errored) {
+    // An errored plan never says "No changes": what it lists is only what was planned before the error.
     lines.push('> [!WARNING]', '> Planning failed for this stack: the plan is incomplete and cannot be applied.', '');
+    if (stack.entries.length === 0) {
+      lines.push(`${PLANNING_FAILED}. See the plan job's log for the error.`);
+      return lines.join('\n');
+    }
+    lines.push(`${PLANNING_FAILED}. Changes planned before the error (incomplete):`, '');
   }
   if (!stack.complete) {
     lines.push('> [!NOTE]', '> This plan is partial: some changes are deferred until another plan has been applied.', '');
@@ -155,7 +176,7 @@ function stackHead(stack: StackSummary): string {
     lines.push(
       stack.outputChanges.length === 0
         ? 'No changes. Your infrastructure matches the configuration.'
-        : `No changes to resources. Outputs that change: ${stack.outputChanges.map(code).join(', ')}.`,
+        : `No changes to resources. Outputs that change: ${stack.outputChanges.map(inlineCode).join(', ')}.`,
     );
     return lines.join('\n');
   }
@@ -163,13 +184,19 @@ function stackHead(stack: StackSummary): string {
   if (stack.counts.move > 0) {
     lines.push('', `${plural(stack.counts.move, 'resource moves', 'resources move')} to a new address (state only; the objects are kept).`);
   }
-  if (stack.outputChanges.length > 0) lines.push('', `Outputs that change: ${stack.outputChanges.map(code).join(', ')}.`);
+  if (stack.outputChanges.length > 0) lines.push('', `Outputs that change: ${stack.outputChanges.map(inlineCode).join(', ')}.`);
   return lines.join('\n');
+}
+
+function overviewLine(s: StackSummary): string {
+  if (s.errored) return s.entries.length === 0 ? PLANNING_FAILED : `${PLANNING_FAILED} (incomplete: ${planLine(s.counts)})`;
+  if (s.entries.length === 0) return s.outputChanges.length === 0 ? 'No changes.' : 'Outputs only.';
+  return planLine(s.counts);
 }
 
 function overview(stacks: readonly StackSummary[]): string {
   const rows = stacks.map((s) => {
-    const line = s.entries.length === 0 ? (s.outputChanges.length === 0 ? 'No changes.' : 'Outputs only.') : planLine(s.counts);
+    const line = overviewLine(s);
     const risk = s.entries.some((e) => e.dataLoss !== undefined) ? ' :warning: data loss' : '';
     return `| ${code(s.name)} | ${line}${risk} |`;
   });
@@ -212,7 +239,13 @@ export function renderMarkdown(stacks: readonly StackSummary[], options: RenderO
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
   const title = options.title ?? '## Terraform plan';
 
-  const dataLoss: DataLossItem[] = stacks.flatMap((s) => s.entries.filter((e) => e.dataLoss !== undefined).map((entry) => ({ stack: s.name, entry })));
+  // Stack by stack, each stack's addresses in natural order (`b[2]` before `b[10]`), destroys and replaces together.
+  const dataLoss: DataLossItem[] = stacks.flatMap((s) =>
+    s.entries
+      .filter((e) => e.dataLoss !== undefined)
+      .sort((a, b) => naturalCompare(a.address, b.address))
+      .map((entry) => ({ stack: s.name, entry })),
+  );
 
   // The fixed part: every stack with no rows, which still reserves each stack's truncation note.
   const noRows: Allowance = new Map();

@@ -145,6 +145,52 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The value at a zod issue path in the parsed document; undefined when the key is absent. */
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let value = doc;
+  for (const key of path) {
+    if (Array.isArray(value) && typeof key === 'number') value = value[key];
+    else if (isObject(value) && typeof key === 'string' && Object.prototype.hasOwnProperty.call(value, key)) value = value[key];
+    else return undefined;
+  }
+  return value;
+}
+
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+const EXPECTED_NAMES: Readonly<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'a boolean',
+  array: 'an array',
+  object: 'an object',
+  record: 'an object',
+};
+
+/**
+ * A zod issue in plain words: `resource_changes[3].change.before is missing` rather than zod's own
+ * "Invalid input: expected nonoptional, received undefined".
+ */
+function describeIssue(issue: z.core.$ZodIssue, doc: unknown): string {
+  const where = describePath(issue.path);
+  const value = valueAt(doc, issue.path);
+  if (value === undefined && issue.path.length > 0) return `${where} is missing`;
+  if (issue.code === 'invalid_type') {
+    const expected = EXPECTED_NAMES[issue.expected] ?? issue.expected;
+    return `${where} must be ${expected}, got ${jsonTypeOf(value)}`;
+  }
+  if (issue.code === 'invalid_value') {
+    return `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value) ?? String(value)}`;
+  }
+  if (issue.code === 'too_small' && issue.origin === 'array' && Number(issue.minimum) === 1) return `${where} must not be empty`;
+  return `${where}: ${issue.message}`;
+}
+
 /** Says what a JSON document is when it is not a plan, so the message can tell the user what they passed. */
 function notAPlanReason(doc: unknown): string | undefined {
   if (!isObject(doc)) {
@@ -179,8 +225,7 @@ export function parsePlan(text: string, source: string): Plan {
 
   const parsed = planSchema.safeParse(doc);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PlanError(source, `not a valid Terraform plan: ${describePath(issue.path)}: ${issue.message}`);
+    throw new PlanError(source, `not a valid Terraform plan: ${describeIssue(parsed.error.issues[0], doc)}`);
   }
   const raw = parsed.data;
   if (!/^1\.\d+$/.test(raw.format_version)) {

@@ -126,7 +126,7 @@ export interface StackSummary {
   readonly name: string;
   readonly terraformVersion: string;
   readonly counts: PlanCounts;
-  /** Entries in `GROUP_ORDER`, then by address. */
+  /** Entries in `GROUP_ORDER`, then by address in natural order (`b[2]` before `b[10]`). */
   readonly entries: readonly SummaryEntry[];
   /** Names of outputs that change. */
   readonly outputChanges: readonly string[];
@@ -322,7 +322,7 @@ export function summarizePlan(name: string, plan: Plan): StackSummary {
   }
 
   const rank = (g: Group) => GROUP_ORDER.indexOf(g);
-  entries.sort((a, b) => rank(a.group) - rank(b.group) || compare(a.address, b.address) || compare(a.deposed ?? '', b.deposed ?? ''));
+  entries.sort((a, b) => rank(a.group) - rank(b.group) || naturalCompare(a.address, b.address) || compare(a.deposed ?? '', b.deposed ?? ''));
 
   return {
     name,
@@ -337,6 +337,34 @@ export function summarizePlan(name: string, plan: Plan): StackSummary {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Natural order for addresses: runs of digits compare as numbers (`b[2]` before `b[10]`, `b2` before
+ * `b10`), everything else by code point, so the order does not depend on the locale.
+ */
+export function naturalCompare(a: string, b: string): number {
+  const chunks = (text: string) => text.match(/\d+|\D+/g) ?? [];
+  const left = chunks(a);
+  const right = chunks(b);
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const x = left[i];
+    const y = right[i];
+    if (x === y) continue;
+    const xDigits = /^\d/.test(x);
+    const yDigits = /^\d/.test(y);
+    if (xDigits && yDigits) {
+      // Compare by value without Number() (indexes can exceed 2^53): strip zeros, then length, then digits.
+      const xv = x.replace(/^0+(?=\d)/, '');
+      const yv = y.replace(/^0+(?=\d)/, '');
+      if (xv.length !== yv.length) return xv.length - yv.length;
+      if (xv !== yv) return compare(xv, yv);
+      if (x.length !== y.length) return x.length - y.length; // "01" after "1": a stable tie-break
+      continue;
+    }
+    return compare(x, y);
+  }
+  return left.length - right.length || compare(a, b);
 }
 
 /** True when applying the plan changes resources or state (any listed entry). */

@@ -14,7 +14,8 @@ platform policy (docs/policy.md). Directories are searched recursively.
   --format text|json  output format (default: text)
   PATH                files or directories (default: ${DEFAULT_PATHS.join(' and ')}, whichever exist)
 
-exit status: 0 no unsuppressed error, 1 unsuppressed errors, 2 usage error or no input files
+exit status: 0 no unsuppressed finding, 1 any unsuppressed finding (warnings included),
+             2 usage error, no input files or an unexpected error
 `;
 
 export interface CliIo {
@@ -55,8 +56,23 @@ function parseArgs(argv: readonly string[], io: CliIo): Parsed {
   return { format: format as 'text' | 'json', paths };
 }
 
-/** Runs the command; returns the exit status. */
+/** One line for an error the command did not expect: never a stack trace. */
+export function unexpectedErrorMessage(error: unknown): string {
+  const text = error instanceof Error ? `${error.name !== 'Error' ? `${error.name}: ` : ''}${error.message}` : String(error);
+  return `policy: unexpected error: ${text.split('\n')[0]}\n`;
+}
+
+/** Runs the command; returns the exit status (2 on an unexpected error, reported in one line). */
 export function runCli(argv: readonly string[], io: CliIo): number {
+  try {
+    return run(argv, io);
+  } catch (error) {
+    io.stderr(unexpectedErrorMessage(error));
+    return 2;
+  }
+}
+
+function run(argv: readonly string[], io: CliIo): number {
   const parsed = parseArgs(argv, io);
   if ('exit' in parsed) return parsed.exit;
 
@@ -75,7 +91,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       io.stderr(`policy: ${error.message}\n`);
       return 2;
     }
-    throw error;
+    throw error; // reported in one line by runCli
   }
   if (report.files.length === 0) {
     io.stderr(`policy: no *.tf.json, *.yaml or *.yml files found in ${paths.join(', ')}\n`);

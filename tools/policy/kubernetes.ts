@@ -274,3 +274,28 @@ export function checkKubernetes(objects: readonly unknown[], file: string): Find
   const entries = kubernetesObjects(objects).map((object) => ({ object, file }));
   return checkKubernetesEntries(entries, buildKubernetesIndex(entries));
 }
+
+/**
+ * One finding per (rule, `Kind/namespace/name`, message, suppression): the same object read from
+ * several files of one run (its YAML under `dist/k8s` and its `kubernetes_manifest` in Terraform JSON)
+ * is reported once, naming every file (`file` joined with `, `, and `files`). Copies that differ in
+ * suppression stay apart, so a suppression on one copy never hides the other.
+ */
+export function mergeDuplicateFindings(findings: readonly Finding[]): Finding[] {
+  const merged = new Map<string, { finding: Finding; files: Set<string> }>();
+  for (const finding of findings) {
+    const key = JSON.stringify([finding.ruleId, finding.address, finding.message, finding.suppressed, finding.suppressionReason ?? null]);
+    const seen = merged.get(key);
+    if (!seen) {
+      merged.set(key, { finding, files: new Set(finding.files ?? [finding.file]) });
+      continue;
+    }
+    for (const file of finding.files ?? [finding.file]) seen.files.add(file);
+    if (seen.finding.resource === undefined && finding.resource !== undefined) seen.finding = { ...seen.finding, resource: finding.resource };
+  }
+  return [...merged.values()].map(({ finding, files }) => {
+    if (files.size < 2) return finding;
+    const sorted = [...files].sort();
+    return { ...finding, file: sorted.join(', '), files: sorted };
+  });
+}

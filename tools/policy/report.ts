@@ -25,14 +25,19 @@ export function buildReport(findings: readonly Finding[], files: readonly string
     files: [...files],
     findings: sorted,
     summary: { findings: active.length, errors, warnings, suppressed: sorted.length - active.length, files: files.length },
-    ok: errors === 0,
+    // DESIGN.md: exit 1 on any unsuppressed finding, warnings included.
+    ok: active.length === 0,
   };
 }
 
-/** The summary line: `N findings (E errors, W warnings), S suppressed in F files`. */
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The summary line: `N findings (E errors, W warnings), S suppressed in F files`, singular when a count is 1. */
 export function formatSummary(report: PolicyReport): string {
   const { findings, errors, warnings, suppressed, files } = report.summary;
-  return `${findings} findings (${errors} errors, ${warnings} warnings), ${suppressed} suppressed in ${files} files`;
+  return `${count(findings, 'finding', 'findings')} (${count(errors, 'error', 'errors')}, ${count(warnings, 'warning', 'warnings')}), ${suppressed} suppressed in ${count(files, 'file', 'files')}`;
 }
 
 /**

@@ -1,14 +1,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { buildKubernetesIndex, checkKubernetesEntries, kubernetesObjects, type KubernetesEntry } from './kubernetes';
+import { buildKubernetesIndex, checkKubernetesEntries, kubernetesObjects, mergeDuplicateFindings, type KubernetesEntry } from './kubernetes';
 import { buildReport } from './report';
 import { ruleOf } from './rules';
 import { checkTerraformDocument, readTerraform, type TerraformDocument } from './terraform';
 import type { Finding, PolicyReport } from './types';
+import { isRecord } from './util';
 
 export interface PolicyOptions {
-  /** Directory names never descended into. @default ['node_modules', '.terraform'] */
+  /**
+   * Directory names never descended into. @default ['node_modules', '.terraform']
+   * Leftovers of an interrupted synth are never descended into either: hidden staging directories
+   * (`.cdktf.out.staging-*`, `.k8s.staging-*`) and `*.previous-*` directories. A path given
+   * explicitly is always read, whatever its name.
+   */
   readonly skipDirectories?: readonly string[];
   /** Skip paths that do not exist instead of throwing `PolicyInputError`. @default false */
   readonly ignoreMissingPaths?: boolean;
@@ -31,6 +37,11 @@ export interface PolicyInput {
   readonly kind: InputKind;
 }
 
+/** Staging (`.NAME.staging-PID-XXXX`) and backup (`NAME.previous-PID`) directories of tools/synth/staged-output.ts. */
+export function isInterruptedSynthDirectory(name: string): boolean {
+  return (name.startsWith('.') && name.includes('.staging-')) || name.includes('.previous-');
+}
+
 function kindOf(file: string): InputKind | undefined {
   if (file.endsWith('.tf.json')) return 'terraform';
   if (file.endsWith('.yaml') || file.endsWith('.yml')) return 'kubernetes';
@@ -39,7 +50,8 @@ function kindOf(file: string): InputKind | undefined {
 
 /**
  * Files to check: directories are walked for `*.tf.json`, `*.yaml` and `*.yml` (symlinked
- * directories are not followed); a file named explicitly may also be any `*.json` (Terraform JSON).
+ * directories, `skipDirectories` and leftovers of an interrupted synth are not entered); a file named
+ * explicitly may also be any `*.json` (read as Terraform JSON: anything else is a POLICY-002 finding).
  */
 export function collectInputs(paths: readonly string[], options: PolicyOptions = {}): PolicyInput[] {
   const cwd = options.cwd ?? process.cwd();
@@ -50,7 +62,7 @@ export function collectInputs(paths: readonly string[], options: PolicyOptions =
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!skip.has(entry.name)) walk(full);
+        if (!skip.has(entry.name) && !isInterruptedSynthDirectory(entry.name)) walk(full);
         continue;
       }
       const kind = kindOf(entry.name);
@@ -87,9 +99,35 @@ function parseFailure(file: string, message: string): Finding {
   return { ruleId: rule.id, severity: rule.severity, address: '-', file, message: message.split('\n')[0], suppressed: false };
 }
 
+/** Top-level keys of Terraform's JSON configuration syntax; a file with none of them is not Terraform JSON. */
+export const TERRAFORM_JSON_KEYS: readonly string[] = ['resource', 'data', 'terraform', 'provider', 'module', 'locals', 'output', 'variable'];
+
+function describeJson(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return `a ${typeof value}`;
+}
+
+/** Why parsed JSON is not Terraform JSON (a plan, package.json, a bare value), or undefined when it is. */
+export function notTerraformJsonReason(json: unknown): string | undefined {
+  if (!isRecord(json)) return `not Terraform JSON: the root is ${describeJson(json)}, not an object`;
+  if (TERRAFORM_JSON_KEYS.some((key) => Object.prototype.hasOwnProperty.call(json, key))) return undefined;
+  if ('format_version' in json && ('resource_changes' in json || 'planned_values' in json || 'values' in json)) {
+    return 'not Terraform JSON: this is `terraform show -json` output (a plan or state); check the configuration (*.tf.json) instead';
+  }
+  const keys = Object.keys(json);
+  const found = keys.length === 0 ? 'the object is empty' : `found ${keys.slice(0, 5).map((key) => `"${key}"`).join(', ')}${keys.length > 5 ? ', ...' : ''}`;
+  return `not Terraform JSON: none of the top-level keys ${TERRAFORM_JSON_KEYS.join(', ')} (${found})`;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Checks every Terraform JSON and Kubernetes YAML file under `paths`. Each file is read and parsed
- * once; PodDisruptionBudgets and HPAs are matched across all inputs of the run.
+ * once; PodDisruptionBudgets and HPAs are matched across all inputs of the run. A file that does not
+ * parse, does not convert, or is not Terraform JSON is a POLICY-002 finding, never an exception.
  *
  * @throws PolicyInputError when a path does not exist (unless `ignoreMissingPaths`) or is not an input file
  */
@@ -113,24 +151,35 @@ export function runPolicy(paths: readonly string[], options: PolicyOptions = {})
         findings.push(parseFailure(file, `invalid JSON: ${(error as Error).message}`));
         continue;
       }
+      const notTerraform = notTerraformJsonReason(json);
+      if (notTerraform !== undefined) {
+        findings.push(parseFailure(file, notTerraform));
+        continue;
+      }
       const document = readTerraform(json, file);
       documents.push(document);
       kubernetes.push(...document.kubernetesEntries);
     } else {
       const values: unknown[] = [];
-      for (const document of parseAllDocuments(text)) {
+      parseAllDocuments(text).forEach((document, i) => {
         if (document.errors.length > 0) {
           findings.push(parseFailure(file, `invalid YAML: ${document.errors[0].message}`));
-          continue;
+          return;
         }
-        values.push(document.toJS());
-      }
+        try {
+          // Parses but may not convert: an unresolved alias (`a: *missing`), an alias bomb.
+          values.push(document.toJS());
+        } catch (error) {
+          findings.push(parseFailure(file, `invalid YAML (document ${i + 1}): ${errorMessage(error)}`));
+        }
+      });
       for (const object of kubernetesObjects(values)) kubernetes.push({ object, file });
     }
   }
 
   const index = buildKubernetesIndex(kubernetes);
   for (const document of documents) findings.push(...checkTerraformDocument(document));
-  findings.push(...checkKubernetesEntries(kubernetes, index));
+  // The same object can be read twice (its YAML and its kubernetes_manifest): one finding, both files.
+  findings.push(...mergeDuplicateFindings(checkKubernetesEntries(kubernetes, index)));
   return buildReport(findings, files);
 }

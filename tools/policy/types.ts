@@ -1,6 +1,9 @@
 /** Types shared by the policy checker, its formatters and its command line. */
 
-/** `error` fails the run (and synth) unless suppressed; `warning` is printed only. */
+/**
+ * How serious a rule is. Both fail the run (and synth) unless suppressed; the severity orders the
+ * output (errors first) and marks warnings `[warning]`.
+ */
 export type Severity = 'error' | 'warning';
 
 /** What a rule reads: synthesized Terraform JSON, Kubernetes objects, or the policy inputs themselves. */
@@ -30,8 +33,14 @@ export interface Finding {
   readonly severity: Severity;
   /** Terraform address (`aws_db_instance.NAME`, `data.aws_iam_policy_document.NAME`) or `Kind/namespace/name`. */
   readonly address: string;
-  /** The file the finding came from (several stacks can hold the same address). */
+  /**
+   * The file the finding came from (several stacks can hold the same address). When the same
+   * Kubernetes object was found in several files of one run (its YAML under `dist/k8s` and its
+   * `kubernetes_manifest` in Terraform JSON), the one finding names them all: `"a.yaml, b.tf.json"`.
+   */
   readonly file: string;
+  /** Present only when the finding was found in more than one file: each file, sorted (`file` joins them with `, `). */
+  readonly files?: readonly string[];
   readonly message: string;
   readonly suppressed: boolean;
   /** Present when `suppressed` is true. */
@@ -43,7 +52,7 @@ export interface Finding {
 export interface PolicySummary {
   /** Unsuppressed findings (`errors + warnings`). */
   readonly findings: number;
-  /** Unsuppressed error-severity findings: any of these fails the run. */
+  /** Unsuppressed error-severity findings. */
   readonly errors: number;
   /** Unsuppressed warning-severity findings. */
   readonly warnings: number;
@@ -58,7 +67,7 @@ export interface PolicyReport {
   /** Unsuppressed errors, then unsuppressed warnings, then suppressed findings; each group sorted by file, address, rule. */
   readonly findings: readonly Finding[];
   readonly summary: PolicySummary;
-  /** True when there is no unsuppressed error-severity finding. */
+  /** True when there is no unsuppressed finding at all (errors and warnings both fail the run). */
   readonly ok: boolean;
 }
 

@@ -122,6 +122,9 @@ describe('main', () => {
     [['--max-length', 'lots', 'a.json'], /--max-length must be an integer >= 1000, got "lots"/],
     [['--title'], /--title needs a value/],
     [['plans/dev-data.json', 'other/dev-data.json'], /two plans would both be stack "dev-data"/],
+    [['-'], /reading a plan from standard input \("-"\) is not supported; write it to a file first: terraform show -json PLANFILE > STACK\.json/],
+    [['dev-network=-'], /standard input \("-"\) is not supported; .* > dev-network\.json/],
+    [['--', '-'], /standard input \("-"\) is not supported/],
   ])('fails with exit 2 and the usage on %j', async (argv, message) => {
     const result = await run(...argv);
     expect(result.code).toBe(2);

@@ -1,4 +1,4 @@
-import { code, DEFAULT_MAX_LENGTH, renderMarkdown } from '../../../tools/plan-summary/markdown';
+import { code, DEFAULT_MAX_LENGTH, inlineCode, renderMarkdown } from '../../../tools/plan-summary/markdown';
 import { parsePlan } from '../../../tools/plan-summary/plan';
 import { summarizePlan, type StackSummary } from '../../../tools/plan-summary/summary';
 import { fixtureText, generatePlan, SECRETS } from './helpers';
@@ -106,6 +106,39 @@ describe('renderMarkdown', () => {
   test('says when planning failed', () => {
     const out = renderMarkdown([{ ...network, errored: true }]);
     expect(out).toContain('> [!WARNING]\n> Planning failed for this stack: the plan is incomplete and cannot be applied.');
+    expect(out).toContain('**Planning failed**. Changes planned before the error (incomplete):\n\nPlan: 1 to import, 4 to add, 3 to change, 3 to destroy.');
+  });
+
+  test('an errored plan with no changes never says "No changes", in its section or the overview', () => {
+    const failed: StackSummary = { ...workloads, errored: true };
+    const alone = renderMarkdown([failed]);
+    expect(alone).not.toMatch(/No changes/);
+    expect(alone).toBe(
+      "## Terraform plan\n\n### `dev-workloads`\n\n> [!WARNING]\n> Planning failed for this stack: the plan is incomplete and cannot be applied.\n\n**Planning failed**. See the plan job's log for the error.\n",
+    );
+    const out = renderMarkdown([network, failed, { ...data, name: 'dev-data', errored: true }]);
+    expect(out).toContain('| `dev-workloads` | **Planning failed** |');
+    expect(out).toContain('| `dev-data` | **Planning failed** (incomplete: Plan: 3 to add, 2 to change, 5 to destroy.) :warning: data loss |');
+    expect(out).not.toContain('No changes');
+  });
+
+  test('lists data-loss addresses in natural order', () => {
+    const bucket = data.entries.find((e) => e.address === 'aws_s3_bucket.raw')!;
+    const entries = ['b10', 'b2', 'b[10]', 'b[2]'].map((name) => ({ ...bucket, address: `aws_s3_bucket.${name}` }));
+    const out = renderMarkdown([{ ...data, entries }]);
+    const listed = [...out.matchAll(/^> - `(aws_s3_bucket\.[^`]+)`/gm)].map((m) => m[1]);
+    expect(listed).toEqual(['aws_s3_bucket.b2', 'aws_s3_bucket.b10', 'aws_s3_bucket.b[2]', 'aws_s3_bucket.b[10]']);
+  });
+
+  test('escapes | only inside table rows', () => {
+    const bucket = data.entries.find((e) => e.address === 'aws_s3_bucket.raw')!;
+    const address = 'aws_s3_bucket.this["a|b"]';
+    const out = renderMarkdown([{ ...data, name: 'dev|data', entries: [{ ...bucket, address }], outputChanges: ['x|y'] }, network]);
+    expect(out).toContain('> - `aws_s3_bucket.this["a|b"]` in `dev|data`: bucket will be **destroyed**');
+    expect(out).toContain('### `dev|data`');
+    expect(out).toContain('Outputs that change: `x|y`.');
+    expect(out).toContain('| `aws_s3_bucket.this["a\\|b"]` | `aws_s3_bucket` | **destroys data: bucket**; not in configuration |');
+    expect(out).toContain('| `dev\\|data` | Plan:');
   });
 
   test('keeps a 5,000-change plan under the comment limit, with full counts and a note of what was cut', () => {
@@ -156,5 +189,10 @@ describe('code', () => {
     expect(code('aws_x.y["a|b"]')).toBe('`aws_x.y["a\\|b"]`');
     expect(code('a`b')).toBe('`` a`b ``');
     expect(code('line1\nline2')).toBe('`line1 line2`');
+  });
+
+  test('inlineCode keeps pipes, for text outside tables', () => {
+    expect(inlineCode('aws_x.y["a|b"]')).toBe('`aws_x.y["a|b"]`');
+    expect(inlineCode('a`b\nc')).toBe('`` a`b c ``');
   });
 });

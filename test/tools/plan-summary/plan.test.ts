@@ -76,7 +76,7 @@ describe('parsePlan', () => {
   test('fails on a malformed resource change, saying where', () => {
     const doc = fixtureJson('dev-network.json');
     delete (doc.resource_changes[3] as { address?: string }).address;
-    expect(parseError(JSON.stringify(doc)).reason).toMatch(/^not a valid Terraform plan: resource_changes\[3\]\.address: /);
+    expect(parseError(JSON.stringify(doc)).reason).toBe('not a valid Terraform plan: resource_changes[3].address is missing');
 
     const bad = fixtureJson('dev-network.json');
     (bad.resource_changes[0].change as { actions: string[] }).actions = ['update', 'delete'];
@@ -84,7 +84,24 @@ describe('parsePlan', () => {
 
     const unknownAction = fixtureJson('dev-network.json');
     (unknownAction.resource_changes[0].change as { actions: string[] }).actions = ['explode'];
-    expect(parseError(JSON.stringify(unknownAction)).reason).toMatch(/resource_changes\[0\]\.change\.actions\[0\]/);
+    expect(parseError(JSON.stringify(unknownAction)).reason).toMatch(/resource_changes\[0\]\.change\.actions\[0\] must be one of "no-op", "create", .*, got "explode"$/);
+  });
+
+  test.each(['before', 'after'])('says plainly that change.%s is missing, not what zod calls it', (key) => {
+    const doc = fixtureJson('dev-network.json');
+    delete (doc.resource_changes[3].change as Record<string, unknown>)[key];
+    const reason = parseError(JSON.stringify(doc)).reason;
+    expect(reason).toBe(`not a valid Terraform plan: resource_changes[3].change.${key} is missing`);
+    expect(reason).not.toMatch(/nonoptional|Invalid input|received undefined/);
+  });
+
+  test('names the expected and the found type of a wrong value', () => {
+    const doc = fixtureJson('dev-network.json');
+    (doc.resource_changes[1] as Record<string, unknown>).change = 'create';
+    expect(parseError(JSON.stringify(doc)).reason).toBe('not a valid Terraform plan: resource_changes[1].change must be an object, got a string');
+    const empty = fixtureJson('dev-network.json');
+    (empty.resource_changes[0].change as { actions: string[] }).actions = [];
+    expect(parseError(JSON.stringify(empty)).reason).toBe('not a valid Terraform plan: resource_changes[0].change.actions must not be empty');
   });
 });
 

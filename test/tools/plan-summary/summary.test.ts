@@ -1,5 +1,5 @@
 import { parsePlan } from '../../../tools/plan-summary/plan';
-import { DATA_HOLDING_RESOURCES, dataHeldBy, planLine, summarizePlan, type StackSummary, type SummaryEntry } from '../../../tools/plan-summary/summary';
+import { DATA_HOLDING_RESOURCES, dataHeldBy, naturalCompare, planLine, summarizePlan, type StackSummary, type SummaryEntry } from '../../../tools/plan-summary/summary';
 import { fixtureJson, fixtureText } from './helpers';
 
 function summarize(fixture: string, name = 'stack'): StackSummary {
@@ -156,5 +156,29 @@ describe('planLine', () => {
     expect(planLine({ ...zero, import: 1 })).toBe('Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.');
     expect(planLine({ ...zero, forget: 2 })).toBe('Plan: 0 to add, 0 to change, 0 to destroy, 2 to forget.');
     expect(planLine({ ...zero, move: 4 })).toBe('Plan: 0 to add, 0 to change, 0 to destroy.');
+  });
+});
+
+describe('naturalCompare', () => {
+  test('orders runs of digits by value, the rest by code point', () => {
+    const addresses = ['aws_s3_bucket.b10', 'aws_s3_bucket.b2', 'aws_s3_bucket.b[10]', 'aws_s3_bucket.b[2]', 'aws_s3_bucket.a', 'aws_s3_bucket.B1', 'aws_s3_bucket.b1'];
+    expect([...addresses].sort(naturalCompare)).toEqual([
+      'aws_s3_bucket.B1',
+      'aws_s3_bucket.a',
+      'aws_s3_bucket.b1',
+      'aws_s3_bucket.b2',
+      'aws_s3_bucket.b10',
+      'aws_s3_bucket.b[2]',
+      'aws_s3_bucket.b[10]',
+    ]);
+    expect(naturalCompare('x[99999999999999999999]', 'x[100000000000000000000]')).toBeLessThan(0);
+    expect(naturalCompare('x.b2', 'x.b2')).toBe(0);
+  });
+
+  test('summarizePlan lists addresses in natural order', () => {
+    const doc = fixtureJson('dev-data.plan.json');
+    const bucket = doc.resource_changes.find((rc) => rc.address === 'aws_s3_bucket.raw')!;
+    doc.resource_changes = ['b10', 'b2', 'b1'].map((name) => ({ ...bucket, address: `aws_s3_bucket.${name}`, name }));
+    expect(summarizePlan('s', parsePlan(JSON.stringify(doc), 'x.json')).entries.map((e) => e.address)).toEqual(['aws_s3_bucket.b1', 'aws_s3_bucket.b2', 'aws_s3_bucket.b10']);
   });
 });

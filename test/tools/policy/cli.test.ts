@@ -66,7 +66,7 @@ describe('npm run policy (child process)', () => {
     ]) {
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${rule}  ${address.replace('.', '\\.')}  .+ \\(cdktf\\.out/stacks/dev-data/cdk\\.tf\\.json\\)$`)));
     }
-    expect(lines[lines.length - 1]).toMatch(/^\d+ findings \(\d+ errors, 0 warnings\), 0 suppressed in 1 files$/);
+    expect(lines[lines.length - 1]).toMatch(/^\d+ findings \(\d+ errors, 0 warnings\), 0 suppressed in 1 file$/);
     expect(lines.some((line) => line.startsWith('aws_cloudwatch_log_group'))).toBe(false);
   });
 
@@ -92,20 +92,67 @@ describe('npm run policy (child process)', () => {
   });
 });
 
+describe('npm run policy on broken input (child process)', () => {
+  it('reports YAML that does not convert as POLICY-002, without a stack trace', () => {
+    write('dist/k8s/dev/alias.yaml', 'kind: Deployment\nspec: *missing\n');
+    write('dist/k8s/dev/server.yaml', stringify(workload()));
+    const { status, stdout, stderr } = policy();
+    expect(stderr).toBe('');
+    expect(status).toBe(1);
+    expect(stdout).toBe(
+      'POLICY-002  -  invalid YAML (document 1): Unresolved alias (the anchor must be set before the alias): missing (dist/k8s/dev/alias.yaml)\n' +
+        '1 finding (1 error, 0 warnings), 0 suppressed in 2 files\n',
+    );
+  });
+
+  it('reports a plan named as input as POLICY-002 "not Terraform JSON"', () => {
+    write('plan.json', JSON.stringify({ format_version: '1.2', terraform_version: '1.9.5', planned_values: {}, resource_changes: [] }));
+    const { status, stdout } = policy('plan.json');
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/^POLICY-002  -  not Terraform JSON: this is `terraform show -json` output .*\(plan\.json\)\n/);
+  });
+});
+
 describe('runCli', () => {
-  it('exits 0 when only warnings remain', () => {
+  it('reports an unexpected error in one line and exits 2', () => {
+    write('stack.tf.json', JSON.stringify(secureStack()));
+    let stderr = '';
+    const status = runCli(['stack.tf.json'], {
+      stdout: () => {
+        throw Object.assign(new Error('write EPIPE\n    at afterWriteDispatched (node:internal/stream_base_commons:1:1)'), { code: 'EPIPE' });
+      },
+      stderr: (text) => (stderr += text),
+      cwd: dir,
+    });
+    expect(status).toBe(2);
+    expect(stderr).toBe('policy: unexpected error: write EPIPE\n');
+  });
+
+
+  it('exits 1 when only warnings remain (DESIGN.md: any unsuppressed finding fails)', () => {
     write('stack.tf.json', JSON.stringify(tf({ aws_db_instance: { db: { ...secureDb, deletion_protection: false } } })));
     const { status, stdout } = inProcess('stack.tf.json');
+    expect(status).toBe(1);
+    expect(stdout).toBe(
+      'AWS-RDS-005  aws_db_instance.db  [warning] deletion_protection is not true (stack.tf.json)\n1 finding (0 errors, 1 warning), 0 suppressed in 1 file\n',
+    );
+    const json = JSON.parse(inProcess('--format', 'json', 'stack.tf.json').stdout);
+    expect(json.ok).toBe(false);
+    expect(json.findings).toEqual([expect.objectContaining({ ruleId: 'AWS-RDS-005', severity: 'warning', suppressed: false })]);
+  });
+
+  it('exits 0 when the only warning is suppressed', () => {
+    write('stack.tf.json', JSON.stringify(tf({ aws_db_instance: { db: { ...secureDb, deletion_protection: false, '//': { policy_suppressions: { 'AWS-RDS-005': 'dev is disposable' } } } } })));
+    const { status, stdout } = inProcess('stack.tf.json');
     expect(status).toBe(0);
-    expect(stdout).toContain('AWS-RDS-005  aws_db_instance.db  [warning] deletion_protection is not true (stack.tf.json)');
-    expect(stdout).toContain('1 findings (0 errors, 1 warnings), 0 suppressed in 1 files');
+    expect(stdout).toContain('0 findings (0 errors, 0 warnings), 1 suppressed in 1 file\n');
   });
 
   it('exits 0 when every error is suppressed', () => {
     write('stack.tf.json', JSON.stringify(tf({ aws_vpc: { legacy: { '//': { policy_suppressions: { 'AWS-VPC-001': 'imported, owned by the network team' } } } } })));
     expect(inProcess('--format=text', 'stack.tf.json')).toEqual({
       status: 0,
-      stdout: 'AWS-VPC-001  aws_vpc.legacy  [suppressed: imported, owned by the network team] no aws_flow_log in this file has vpc_id referencing it (stack.tf.json)\n0 findings (0 errors, 0 warnings), 1 suppressed in 1 files\n',
+      stdout: 'AWS-VPC-001  aws_vpc.legacy  [suppressed: imported, owned by the network team] no aws_flow_log in this file has vpc_id referencing it (stack.tf.json)\n0 findings (0 errors, 0 warnings), 1 suppressed in 1 file\n',
       stderr: '',
     });
   });

@@ -119,7 +119,9 @@ const cases: readonly Case[] = [
   { rule: 'POLICY-001', what: 'a Terraform suppression of an unknown rule', fail: { terraform: db({ ...secureDb, '//': { policy_suppressions: { 'AWS-NOPE-001': 'because' } } }) }, address: 'aws_db_instance.mlflow', pass: { terraform: db({ ...secureDb, deletion_protection: false, '//': { policy_suppressions: { 'AWS-RDS-005': 'dev database is disposable' } } }) } },
   { rule: 'POLICY-001', what: 'a Terraform suppression without a reason', fail: { terraform: db({ ...secureDb, deletion_protection: false, '//': { policy_suppressions: { 'AWS-RDS-005': '  ' } } }) }, address: 'aws_db_instance.mlflow', pass: { terraform: db(secureDb) } },
   { rule: 'POLICY-001', what: 'an annotation without a reason', fail: { kubernetes: [modified(workload(), (w) => { (w.metadata as Json).annotations = { 'policy.mlops-platform.dev/suppress': 'K8S-SEC-003' }; })] }, address: 'Deployment/ml/server', pass: { kubernetes: [modified(workload(), (w) => { (w.metadata as Json).annotations = { 'policy.mlops-platform.dev/suppress': 'K8S-SEC-003=writes a cache' }; })] } },
-  { rule: 'POLICY-002', what: 'invalid JSON and YAML', fail: { files: { 'broken.tf.json': '{ "resource": ', 'ok.yaml': 'kind: [' } }, address: '-', pass: { files: { 'fine.tf.json': '{}', 'empty.yaml': '---\n' } } },
+  { rule: 'POLICY-002', what: 'invalid JSON and YAML', fail: { files: { 'broken.tf.json': '{ "resource": ', 'ok.yaml': 'kind: [' } }, address: '-', pass: { files: { 'fine.tf.json': '{ "terraform": {} }', 'empty.yaml': '---\n' } } },
+  { rule: 'POLICY-002', what: 'YAML that parses but does not convert', fail: { files: { 'alias.yaml': 'a: *missing\n' } }, address: '-', pass: { files: { 'alias.yaml': 'a: &x 1\nb: *x\n' } } },
+  { rule: 'POLICY-002', what: '*.tf.json that is not Terraform JSON', fail: { files: { 'plan.tf.json': '{ "format_version": "1.2", "resource_changes": [] }' } }, address: '-', pass: { files: { 'vars.tf.json': '{ "variable": { "region": {} } }' } } },
 ];
 
 describe('every rule', () => {
