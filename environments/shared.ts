@@ -16,6 +16,11 @@ export const sharedSchema = z.strictObject({
   github: z.strictObject({
     /** `owner/name` of this repository; the only one CI roles trust. */
     repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be "owner/name"'),
+    /**
+     * `owner/name` of the repositories whose `main` may push images through the reusable `build-image.yml`
+     * (it runs with the caller's identity). Default: `repository` only.
+     */
+    imagePushRepositories: z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be "owner/name"')).min(1).optional(),
   }),
   registry: z.strictObject({
     repositories: z.array(z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/)).min(1),

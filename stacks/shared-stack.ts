@@ -27,7 +27,7 @@ export class SharedStack extends PlatformStack {
     new TerraformOutput(this, 'repository_urls', { value: this.registry.repositoryUrls });
 
     // CI reaches AWS only through these roles: read-only plans on pull requests, applies from the
-    // matching GitHub environment, image pushes from main and version tags.
+    // matching GitHub environment, image pushes from main (of this and the configured caller repositories).
     const targets: DeploymentTarget[] = [
       { name: SHARED_STACK, stateKeys: [stateKey(SHARED_STACK)] },
       ...environments.map((env) => ({
@@ -45,6 +45,7 @@ export class SharedStack extends PlatformStack {
       stateKmsKeyArn: stateEncryptionKey.arn,
       targets,
       imageRepositoryArns: this.registry.repositoryArns,
+      imagePushRepositories: shared.github.imagePushRepositories,
     });
     new TerraformOutput(this, 'github_plan_role_arns', { value: this.ci.planRoleArns });
     new TerraformOutput(this, 'github_apply_role_arns', { value: this.ci.applyRoleArns });

@@ -58,8 +58,8 @@ export interface GithubActionsOidcProps {
   /** ARN of the bucket holding every stack's state, `arn:aws:s3:::<bucket>`. */
   readonly stateBucketArn: string;
   /**
-   * KMS key that encrypts state objects; roles get decrypt (plan) or encrypt/decrypt (apply) on it.
-   * Plan roles also get `kms:GenerateDataKey`, because writing their `.tflock` objects into an SSE-KMS bucket needs it.
+   * KMS key that encrypts state objects. Plan roles get `kms:Decrypt` (reading SSE-KMS objects); apply roles also
+   * get `kms:GenerateDataKey`, which is what writing an SSE-KMS object needs (S3 never calls `kms:Encrypt`).
    * @default - state uses S3-managed encryption; no KMS permissions
    */
   readonly stateKmsKeyArn?: string;
@@ -71,13 +71,22 @@ export interface GithubActionsOidcProps {
    */
   readonly imageRepositoryArns?: string[];
   /**
+   * `owner/name` of the repositories whose workflows may assume the image-push role. A reusable workflow
+   * (`build-image.yml`) runs with its caller's identity (`sub` is `repo:<caller>:...`), so each calling
+   * repository must be listed here; only pushes to their `mainBranch` are trusted.
+   * @default - `repository` only
+   */
+  readonly imagePushRepositories?: string[];
+  /**
    * Branch whose pushes deploy and whose workflows (drift checks, image builds) may plan and push.
    * @default 'main'
    */
   readonly mainBranch?: string;
   /**
-   * Git tag patterns (IAM `StringLike`) whose workflows may also push images.
-   * @default ['v*']
+   * Git tag patterns (IAM `StringLike`) whose workflows in `imagePushRepositories` may also push images. Opt-in:
+   * anyone who may push a tag can push one on an unreviewed commit, so give patterns only where a tag ruleset
+   * restricts who creates matching tags.
+   * @default [] - only `mainBranch` pushes images
    */
   readonly imageTagPatterns?: string[];
   /**
@@ -112,18 +121,20 @@ export interface TargetRoles {
   readonly applyPolicy: IamRolePolicy;
 }
 
-/** Pull-request plans write nothing but lock files; this is what they may never do to a state object. */
+/** What plan roles may never do to a state or lock object: plans run with `-lock=false` and are strictly read-only. */
 const STATE_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectAcl', 's3:RestoreObject'];
 
 /**
  * GitHub Actions' identities in AWS: the OIDC provider for `token.actions.githubusercontent.com`, and per
  * deployment target a read-only plan role and an apply role, plus an image-push role.
  *
- * - `github-plan-<target>` trusts pull requests and `main` (drift checks); reads the target's state, writes
- *   only its `.tflock` lock objects (writing state is explicitly denied), and assumes the target's read-only role.
+ * - `github-plan-<target>` trusts pull requests and `main` (drift checks); only reads the target's state (plans
+ *   run with `-lock=false`; writing state or lock objects is explicitly denied), and assumes the target's
+ *   read-only role.
  * - `github-apply-<target>` trusts only jobs bound to the GitHub environment `<target>` (protect it with required
  *   reviewers); reads and writes the target's state and locks, and assumes the target's deployer role.
- * - `github-image-push` trusts `main` and version tags; pushes only to the given repositories.
+ * - `github-image-push` trusts `main` of `imagePushRepositories` (callers of the reusable image build); pushes
+ *   only to the given repositories.
  *
  * A target without role ARNs (`shared`) is this account: its roles act here directly, with enumerated actions
  * on the `shared` stack's resource types. Trade-off: the `shared` apply role can create and rewrite the
@@ -147,6 +158,8 @@ export class GithubActionsOidc extends Construct {
   readonly imagePushRoleArn?: string;
   /** The trusted repository, `owner/name`. */
   readonly repository: string;
+  /** Resolved `imagePushRepositories`. */
+  readonly imagePushRepositories: string[];
   /** Resolved `mainBranch`. */
   readonly mainBranch: string;
   /** Resolved `imageTagPatterns`. */
@@ -159,7 +172,8 @@ export class GithubActionsOidc extends Construct {
     super(scope, id);
     this.repository = props.repository;
     this.mainBranch = props.mainBranch ?? 'main';
-    this.imageTagPatterns = props.imageTagPatterns ?? ['v*'];
+    this.imagePushRepositories = props.imagePushRepositories ?? [props.repository];
+    this.imageTagPatterns = props.imageTagPatterns ?? [];
     this.tags = props.tags ?? {};
     const planSeconds = props.planSessionDurationSeconds ?? 3600;
     const applySeconds = props.applySessionDurationSeconds ?? 7200;
@@ -214,10 +228,17 @@ export class GithubActionsOidc extends Construct {
 
     const imageRepositoryArns = props.imageRepositoryArns ?? [];
     if (imageRepositoryArns.length > 0) {
+      const pushers = this.imagePushRepositories.map((r) => `repo:${r}`);
+      const pushRefs = [
+        ...pushers.map((r) => `${r}:ref:refs/heads/${this.mainBranch}`),
+        ...this.imageTagPatterns.flatMap((p) => pushers.map((r) => `${r}:ref:refs/tags/${p}`)),
+      ];
+      const tags = this.imageTagPatterns.length > 0 ? ` and tags ${this.imageTagPatterns.join(', ')}` : '';
       const push = this.role(this, 'ImagePush', {
         name: IMAGE_PUSH_ROLE_NAME,
-        description: `Pushes container images built on ${this.mainBranch} and version tags of ${props.repository}`,
-        subjects: { StringLike: [mainRef, ...this.imageTagPatterns.map((p) => `${repo}:ref:refs/tags/${p}`)] },
+        description: `Pushes container images built on ${this.mainBranch}${tags} of ${this.imagePushRepositories.join(', ')}`,
+        // Exact match unless tag patterns ask for wildcards.
+        subjects: this.imageTagPatterns.length > 0 ? { StringLike: pushRefs } : { StringEquals: pushRefs },
         maxSessionDuration: planSeconds,
         statements: [
           { Sid: 'RegistryLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
@@ -268,7 +289,7 @@ export class GithubActionsOidc extends Construct {
     return { role, policy };
   }
 
-  /** State objects of the target's stacks: plans read state and write only locks; applies read and write both. */
+  /** State objects of the target's stacks: plans only read state (no locks); applies read and write state and locks. */
   private stateStatements(props: GithubActionsOidcProps, target: DeploymentTarget, mode: 'plan' | 'apply'): IamPolicyStatement[] {
     const bucket = props.stateBucketArn;
     const stateArns = target.stateKeys.map((key) => `${bucket}/${key}`);
@@ -280,10 +301,10 @@ export class GithubActionsOidc extends Construct {
     ];
     if (mode === 'plan') {
       statements.push(
-        { Sid: 'ReadState', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [...stateArns, ...lockArns] },
-        { Sid: 'WriteLocks', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: lockArns },
-        // Explicit, so no later grant (or a managed policy attached by hand) lets a pull request write state.
-        { Sid: 'NeverWriteState', Effect: 'Deny', Action: STATE_WRITE_ACTIONS, Resource: stateArns },
+        // Plans run with `-lock=false`, so they neither read nor write `.tflock` objects.
+        { Sid: 'ReadState', Effect: 'Allow', Action: ['s3:GetObject'], Resource: stateArns },
+        // Explicit, so no later grant (or a managed policy attached by hand) lets a pull request write state or locks.
+        { Sid: 'NeverWriteState', Effect: 'Deny', Action: STATE_WRITE_ACTIONS, Resource: [...stateArns, ...lockArns] },
       );
     } else {
       statements.push(
@@ -295,7 +316,8 @@ export class GithubActionsOidc extends Construct {
       statements.push({
         Sid: 'StateKey',
         Effect: 'Allow',
-        Action: mode === 'plan' ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        // SSE-KMS: GetObject needs Decrypt; PutObject needs GenerateDataKey (and Decrypt for multipart uploads).
+        Action: mode === 'plan' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: [props.stateKmsKeyArn],
       });
     }
@@ -436,6 +458,10 @@ export class GithubActionsOidc extends Construct {
     // No IAM wildcard characters (`*`, `?`) may reach the `sub` condition through the repository name.
     if (!Token.isUnresolved(props.repository) && !/^[\w.-]+\/[\w.-]+$/.test(props.repository)) {
       fail(`repository ("${props.repository}") must be "owner/name"`);
+    }
+    if (this.imagePushRepositories.length === 0) fail('imagePushRepositories must list at least one repository (it defaults to `repository`)');
+    for (const r of this.imagePushRepositories) {
+      if (!Token.isUnresolved(r) && !/^[\w.-]+\/[\w.-]+$/.test(r)) fail(`imagePushRepositories: "${r}" must be "owner/name"`);
     }
     if (!/^[\w./-]+$/.test(this.mainBranch) || this.mainBranch.includes('*')) fail(`mainBranch ("${this.mainBranch}") must be a plain branch name`);
     for (const pattern of this.imageTagPatterns) {

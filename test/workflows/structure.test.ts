@@ -1,5 +1,7 @@
+import { spawnSync } from 'child_process';
+import { parse } from 'yaml';
 import { environments, shared } from '../../environments';
-import { targetNames } from '../../tools/ci-matrix/matrix';
+import { imageTarget, targetNames } from '../../tools/ci-matrix/matrix';
 import {
   AWS_CREDENTIALS_ACTION,
   calledWorkflow,
@@ -83,6 +85,46 @@ describe('every workflow', () => {
     for (const w of workflows) expect(w.text).not.toMatch(/run:[^\n]*\$\{\{\s*github\.(event|head_ref)/);
   });
 
+  test('run steps use bash (`-eo pipefail`) through workflow defaults, and no step overrides the shell', () => {
+    for (const w of workflows) {
+      expect({ file: w.file, defaults: (parse(w.text) as { defaults?: unknown }).defaults }).toEqual({ file: w.file, defaults: { run: { shell: 'bash' } } });
+    }
+    for (const [where, step] of allSteps) expect({ where, shell: (step as { shell?: string }).shell }).toEqual({ where, shell: undefined });
+  });
+
+  test('every run script is valid bash', () => {
+    for (const [where, step] of allSteps) {
+      if (step.run === undefined) continue;
+      const result = spawnSync('bash', ['-n'], { input: step.run, encoding: 'utf8' });
+      expect({ where, step: step.name ?? step.run.split('\n')[0], stderr: result.stderr, status: result.status }).toEqual({
+        where,
+        step: step.name ?? step.run.split('\n')[0],
+        stderr: '',
+        status: 0,
+      });
+    }
+  });
+
+  test('jobs that must run after failures use !cancelled(), not always() (which also runs cancelled runs)', () => {
+    for (const [where, job] of allJobs) expect({ where, if: job.if ?? '' }).not.toEqual({ where, if: expect.stringContaining('always()') });
+  });
+
+  test('read-only plans (ci.yml, drift.yml) never take the state lock; applies do', () => {
+    const planLines = (file: string) =>
+      workflow(file)
+        .text.split('\n')
+        .filter((line) => /terraform\b.*\bplan\b.*-input=false/.test(line));
+    for (const file of ['ci.yml', 'drift.yml']) {
+      const lines = planLines(file);
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) {
+        expect(`${file}: ${line.trim()}`).toContain('-lock=false');
+        expect(line).not.toContain('-lock-timeout');
+      }
+    }
+    for (const line of planLines('deploy-target.yml')) expect(line).not.toContain('-lock=false');
+  });
+
   test('checkouts never persist the token in .git/config', () => {
     const checkouts = allSteps.filter(([, step]) => step.uses?.startsWith('actions/checkout@'));
     expect(checkouts.length).toBeGreaterThan(0);
@@ -126,11 +168,38 @@ describe('ci.yml', () => {
     expect(credentials?.with?.['role-to-assume']).toBe('${{ matrix.planRoleArn }}');
     const scripts = plan.steps!.map((s) => s.run ?? '').join('\n');
     expect(scripts).toContain('terraform init -input=false');
-    expect(scripts).toContain('terraform plan -input=false -lock-timeout=5m -out=tfplan');
+    expect(scripts).toContain('terraform plan -input=false -lock=false -out=tfplan');
     expect(scripts).toMatch(/show -json tfplan > "plans\/\$STACK\.json"/);
     expect(scripts).toContain('export TF_VAR_aws_role_arn="$TARGET_PLAN_ROLE_ARN"');
     expect(scripts).toContain('aws eks describe-cluster');
     expect(plan.steps!.some((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.name === 'plan-${{ matrix.stack }}')).toBe(true);
+  });
+
+  test('uploads the plan JSON, never the saved plan, and keeps it 30 days for the deploy comparison', () => {
+    const plan = ci.jobs.plan;
+    const upload = plan.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with).toMatchObject({ name: 'plan-${{ matrix.stack }}', path: 'plans', 'retention-days': 30 });
+    const scripts = plan.steps!.map((s) => s.run ?? '').join('\n');
+    expect(scripts).not.toMatch(/tfplan"? +"?plans\//);
+    expect(scripts).not.toMatch(/\.tfplan\b/);
+    // Everything written into plans/ is JSON or a skip note.
+    for (const [, file] of scripts.matchAll(/> "(plans\/[^"]+)"/g)) expect(file).toMatch(/^plans\/\$STACK\.(json|skipped)$/);
+  });
+
+  test('the report compares cost with the Kubernetes manifests of the pull request (k8s-manifests artifact)', () => {
+    const upload = ci.jobs.checks.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.name === 'k8s-manifests');
+    expect(upload?.with).toMatchObject({ path: 'dist/k8s', 'if-no-files-found': 'error' });
+    const steps = ci.jobs.report.steps!;
+    const download = steps.findIndex((s) => s.uses?.startsWith('actions/download-artifact@') && s.with?.name === 'k8s-manifests');
+    expect(download).toBeGreaterThanOrEqual(0);
+    expect(steps[download].with?.path).toBe('dist/k8s');
+    const render = steps.findIndex((s) => s.run?.includes('cost -- --format markdown'));
+    expect(download).toBeLessThan(render);
+  });
+
+  test('report and comment run after failed plans but not when the run was cancelled', () => {
+    expect(ci.jobs.report.if).toBe("${{ !cancelled() && needs.checks.result == 'success' }}");
+    expect(ci.jobs.comment.if).toMatch(/^\$\{\{ !cancelled\(\) && needs\.report\.result == 'success' && /);
   });
 
   test('the comment job updates one sticky comment found by its marker', () => {
@@ -174,6 +243,35 @@ describe('deploy.yml', () => {
     });
   });
 
+  test('one deployment of main at a time, never cancelling a running one', () => {
+    expect(deploy.concurrency).toEqual({ group: 'deploy', 'cancel-in-progress': false });
+    expect(deploy.text).not.toMatch(/queue, never cancel/i);
+  });
+
+  test('the reviewed plan comes from the pull request merged as this commit, and a completed run of this repository', () => {
+    const script = target.jobs.deploy.steps!.find((s) => s.id === 'reviewed')!.run!;
+    expect(script).toContain('.merge_commit_sha == $sha');
+    expect(script).toContain('--arg sha "$GITHUB_SHA"');
+    expect(script).toContain('.head_repository.full_name == $repo');
+    expect(script).toContain('.status == "completed"');
+  });
+
+  test('stacks are iterated from an array (children cannot eat the list), at least one, with every plan exit code handled', () => {
+    const script = target.jobs.deploy.steps!.map((s) => s.run ?? '').join('\n');
+    const code = script
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('#'))
+      .join('\n');
+    expect(code).not.toMatch(/while\s+(IFS=\S*\s+)?read/);
+    expect(script).toContain('mapfile -t stacks');
+    expect(script).toContain('for stack in "${stacks[@]}"; do');
+    expect(script).toMatch(/if \[ -z "\$\{stacks\[0\]:-\}" \]; then refuse/);
+    const exitCodes = /case "\$code" in([\s\S]*?)esac/.exec(script)?.[1] ?? '';
+    expect(exitCodes).toMatch(/^\s*0\)/m);
+    expect(exitCodes).toMatch(/^\s*2\)/m);
+    expect(exitCodes).toMatch(/^\s*\*\) refuse/m);
+  });
+
   test('deploy jobs are bound to the GitHub environment of their target and never overlap', () => {
     const jobs = Object.values(target.jobs);
     expect(jobs).toHaveLength(1);
@@ -210,6 +308,23 @@ describe('drift.yml', () => {
     expect(drift.jobs.plan.steps!.map((s) => s.run ?? '').join('\n')).toContain('-detailed-exitcode');
   });
 
+  test('the report downloads exactly the per-stack status artifacts', () => {
+    const uploads = Object.values(drift.jobs)
+      .flatMap((job) => job.steps ?? [])
+      .filter((s) => s.uses?.startsWith('actions/upload-artifact@'))
+      .map((s) => String(s.with?.name));
+    expect(uploads).toEqual(expect.arrayContaining(['drift-cdktf-out', 'drift-report']));
+    const download = drift.jobs.report.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+    const pattern = String(download.with?.pattern);
+    const glob = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    expect(uploads.filter((name) => glob.test(name))).toEqual(['drift-status-${{ matrix.stack }}']);
+  });
+
+  test('report and issues run after failed checks but not when the run was cancelled', () => {
+    expect(drift.jobs.report.if).toBe("${{ !cancelled() && needs.synth.result == 'success' }}");
+    expect(drift.jobs.issues.if).toBe("${{ !cancelled() && needs.report.result == 'success' }}");
+  });
+
   test('keeps one issue per target: found by title and label, updated, or closed', () => {
     const script = drift.jobs.issues.steps!.map((s) => s.run ?? '').join('\n');
     expect(script).toContain('title="Drift detected in $target"');
@@ -226,15 +341,52 @@ describe('build-image.yml', () => {
 
   test('is reusable with the documented inputs and outputs, and no secrets', () => {
     const call = build.on.workflow_call as { inputs: Record<string, unknown>; outputs: Record<string, unknown>; secrets?: unknown };
-    expect(Object.keys(call.inputs).sort()).toEqual(['context', 'dockerfile', 'fail-on-critical', 'platforms', 'repository']);
+    expect(Object.keys(call.inputs).sort()).toEqual(['context', 'dockerfile', 'fail-on-critical', 'platforms', 'registry', 'repository', 'role-arn']);
     expect(Object.keys(call.outputs).sort()).toEqual(['digest', 'image-uri']);
     expect(call.secrets).toBeUndefined();
   });
 
-  test('pushes an immutable SHA tag with provenance and an SBOM', () => {
+  test('the default role and registry are what constructs/iam and environments/shared.ts create', () => {
+    const inputs = (build.on.workflow_call as { inputs: Record<string, { default?: unknown }> }).inputs;
+    const expected = imageTarget(shared, shared.registry.repositories[0]);
+    expect(inputs['role-arn'].default).toBe(expected.roleArn);
+    expect(inputs.registry.default).toBe(expected.registry);
+    expect(expected.registry).toContain(`.dkr.ecr.${shared.account.region}.`);
+  });
+
+  test("runs none of this repository's tools (it runs in the caller's checkout)", () => {
+    const script = steps.map((s) => s.run ?? '').join('\n');
+    expect(script).not.toMatch(/\bnpm\b|tools\/|run-ts/);
+    expect(steps.some((s) => s.uses?.startsWith('actions/setup-node@'))).toBe(false);
+    const credentials = steps.find((s) => s.uses?.startsWith(`${AWS_CREDENTIALS_ACTION}@`));
+    expect(credentials?.with?.['role-to-assume']).toBe('${{ inputs.role-arn }}');
+  });
+
+  test('the Dockerfile defaults to <context>/Dockerfile', () => {
     const push = steps.find((s) => s.uses?.startsWith('docker/build-push-action@'))!;
-    expect(push.with).toMatchObject({ push: true, provenance: 'mode=max', sbom: true, tags: '${{ steps.target.outputs.image-uri }}' });
-    expect(steps.find((s) => s.id === 'target')?.run).toContain(':$GITHUB_SHA"');
+    expect(push.with?.file).toBe("${{ inputs.dockerfile || format('{0}/Dockerfile', inputs.context) }}");
+  });
+
+  test('sets up QEMU before buildx, only for platforms other than the runner\'s', () => {
+    const qemu = steps.findIndex((s) => s.uses?.startsWith('docker/setup-qemu-action@'));
+    const buildx = steps.findIndex((s) => s.uses?.startsWith('docker/setup-buildx-action@'));
+    expect(qemu).toBeGreaterThanOrEqual(0);
+    expect(qemu).toBeLessThan(buildx);
+    expect(steps[qemu].if).toBe("steps.target.outputs.qemu-platforms != ''");
+    expect(steps[qemu].with?.platforms).toBe('${{ steps.target.outputs.qemu-platforms }}');
+  });
+
+  test('pushes as scan-<sha>, and tags the immutable <sha> only after the scan passed, with provenance and an SBOM', () => {
+    const push = steps.find((s) => s.uses?.startsWith('docker/build-push-action@'))!;
+    expect(push.with).toMatchObject({ push: true, provenance: 'mode=max', sbom: true, tags: '${{ steps.target.outputs.scan-uri }}' });
+    const target = steps.find((s) => s.id === 'target')!.run!;
+    expect(target).toContain('image-uri=$REGISTRY/$REPOSITORY:$GITHUB_SHA"');
+    expect(target).toContain('scan-uri=$REGISTRY/$REPOSITORY:scan-$GITHUB_SHA"');
+    const scan = steps.findIndex((s) => s.run?.includes('aws ecr wait image-scan-complete'));
+    const tag = steps.findIndex((s) => s.run?.includes('aws ecr put-image'));
+    expect(scan).toBeGreaterThan(steps.indexOf(push));
+    expect(tag).toBeGreaterThan(scan);
+    expect(steps[tag].run).toContain('--image-tag "$GITHUB_SHA"');
     expect(build.text).not.toMatch(/:latest\b/);
   });
 

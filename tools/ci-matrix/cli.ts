@@ -19,6 +19,7 @@ Prints one line of JSON for a GitHub Actions matrix or loop (write it to $GITHUB
   --environments    ["dev",...]: environments in deploy order (development, staging, production)
   --targets         ["shared","dev",...]: every deployment target in deploy order
   --image REPO      {"roleArn",...}: the image-push role, region and registry for ECR repository REPO
+                    (build-image.yml's input defaults must equal these)
   --pretty          indent the JSON
   -h, --help        show this help
 

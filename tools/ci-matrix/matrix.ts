@@ -31,7 +31,11 @@ export interface MatrixEntry {
   readonly targetPlanRoleArn: string;
   /** The environment's deployer role (`account.assumeRoleArn`), the provider's default; empty for `shared`. */
   readonly targetApplyRoleArn: string;
-  /** True for layers that need the cluster's API at plan time; plan them only once `clusterStack` exists. */
+  /**
+   * True for layers that need the cluster's API at plan time; plan them only once `clusterStack` exists and its
+   * EKS cluster is ACTIVE. (Every stack is also planned only once the state of each stack it reads exists: CI
+   * takes those from the synthesized `data.terraform_remote_state.*.config.key`, what Terraform will read.)
+   */
   readonly needsCluster: boolean;
   /** `<env>-cluster` for cluster-dependent stacks, else empty. */
   readonly clusterStack: string;
@@ -140,7 +144,11 @@ export function deployMatrix(shared: SharedConfig, environments: readonly Enviro
   return { include: environmentEntries(shared, env) };
 }
 
-/** Where an image build pushes: the image-push role and the repository in the shared account's registry. */
+/**
+ * Where an image build pushes: the image-push role and the repository in the shared account's registry.
+ * `build-image.yml` runs in callers' checkouts without our tools, so it takes these as input defaults;
+ * test/workflows checks that the defaults equal this.
+ */
 export interface ImageTarget {
   readonly roleArn: string;
   readonly region: string;

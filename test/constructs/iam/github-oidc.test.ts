@@ -127,10 +127,31 @@ describe('GithubActionsOidc', () => {
     }
   });
 
-  test('the image-push role trusts main and version tags only', () => {
-    expect(subjects(all['github-image-push'])).toEqual({
+  test('the image-push role trusts main of this repository only, by exact match (no tags by default)', () => {
+    expect(subjects(all['github-image-push'])).toEqual({ operator: 'StringEquals', values: [`repo:${REPO}:ref:refs/heads/main`] });
+  });
+
+  test('the image-push role trusts main of each caller repository of the reusable build (their own sub)', () => {
+    const callers = ['mlops-platform/model-serving', 'mlops-platform/data-pipeline'];
+    const views = roles(build({ imagePushRepositories: callers }));
+    expect(subjects(views['github-image-push'])).toEqual({
+      operator: 'StringEquals',
+      values: callers.map((r) => `repo:${r}:ref:refs/heads/main`),
+    });
+    // Only the image-push role: plan and apply roles still trust this repository alone.
+    expect(subjects(views['github-plan-dev']).values.every((v) => v.startsWith(`repo:${REPO}:`))).toBe(true);
+  });
+
+  test('tag patterns are opt-in and then apply to every image-push repository', () => {
+    const views = roles(build({ imagePushRepositories: [REPO, 'mlops-platform/mlflow'], imageTagPatterns: ['v*'] }));
+    expect(subjects(views['github-image-push'])).toEqual({
       operator: 'StringLike',
-      values: [`repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:ref:refs/tags/v*`],
+      values: [
+        `repo:${REPO}:ref:refs/heads/main`,
+        'repo:mlops-platform/mlflow:ref:refs/heads/main',
+        `repo:${REPO}:ref:refs/tags/v*`,
+        'repo:mlops-platform/mlflow:ref:refs/tags/v*',
+      ],
     });
   });
 
@@ -153,27 +174,29 @@ describe('GithubActionsOidc', () => {
     expect(wildcardActions).toEqual(['ecr:GetAuthorizationToken']);
   });
 
-  test('plan roles read their own state, write only lock objects, and are denied writing state', () => {
+  test('plan roles only read their own state (plans run with -lock=false) and are denied writing state and locks', () => {
     const plan = all['github-plan-dev'].policy;
     for (const layer of layers) {
       const state = `${BUCKET}/dev-${layer}/terraform.tfstate`;
       expect(allows(plan, 's3:GetObject', state)).toBe(true);
-      expect(allows(plan, 's3:PutObject', state)).toBe(false);
-      expect(allows(plan, 's3:DeleteObject', state)).toBe(false);
-      expect(denies(plan, 's3:PutObject', state)).toBe(true);
-      expect(denies(plan, 's3:DeleteObject', state)).toBe(true);
-      expect(allows(plan, 's3:PutObject', `${state}.tflock`)).toBe(true);
-      expect(allows(plan, 's3:DeleteObject', `${state}.tflock`)).toBe(true);
+      for (const object of [state, `${state}.tflock`]) {
+        expect(allows(plan, 's3:PutObject', object)).toBe(false);
+        expect(allows(plan, 's3:DeleteObject', object)).toBe(false);
+        expect(denies(plan, 's3:PutObject', object)).toBe(true);
+        expect(denies(plan, 's3:DeleteObject', object)).toBe(true);
+      }
     }
     // Nothing of another target's state.
     const resources = plan.Statement.flatMap((s) => s.Resource ?? []);
     expect(resources.filter((r) => r.includes('prod-') || r.includes('/shared/'))).toEqual([]);
   });
 
-  test('no plan role may put any object but a lock', () => {
+  test('no plan role may write any S3 object', () => {
     for (const target of ['shared', 'dev', 'prod']) {
-      const puts = all[`github-plan-${target}`].policy.Statement.filter((s) => s.Effect === 'Allow' && s.Action.includes('s3:PutObject'));
-      for (const resource of puts.flatMap((s) => s.Resource ?? [])) expect(resource).toMatch(/\.tflock$/);
+      const writes = all[`github-plan-${target}`].policy.Statement.filter(
+        (s) => s.Effect === 'Allow' && s.Action.some((a) => /^s3:(Put|Delete|Restore)/.test(a)),
+      );
+      expect({ target, writes }).toEqual({ target, writes: [] });
     }
   });
 
@@ -191,11 +214,11 @@ describe('GithubActionsOidc', () => {
     expect(list).toEqual({ Sid: 'ListStateBucket', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [BUCKET] });
   });
 
-  test('KMS: plans decrypt (and generate keys for lock files), applies also encrypt, only on the state key', () => {
+  test('KMS: plans only decrypt; applies also generate data keys (SSE-KMS writes), never kms:Encrypt; only on the state key', () => {
     const plan = all['github-plan-dev'].policy.Statement.find((s) => s.Sid === 'StateKey')!;
     const apply = all['github-apply-dev'].policy.Statement.find((s) => s.Sid === 'StateKey')!;
-    expect(plan).toEqual({ Sid: 'StateKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [KEY] });
-    expect(apply.Action).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+    expect(plan).toEqual({ Sid: 'StateKey', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [KEY] });
+    expect(apply.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(apply.Resource).toEqual([KEY]);
   });
 
@@ -273,6 +296,10 @@ describe('GithubActionsOidc', () => {
     test('fails when an additional statement grants a scopable action on "*"', () => {
       const target = { ...envTarget('dev', '111111111111'), additionalApplyStatements: [{ Effect: 'Allow' as const, Action: ['s3:GetObject'], Resource: ['*'] }] };
       expect(make({ targets: [target] })).toThrow(/Resource "\*" with s3:GetObject/);
+    });
+    test('fails when an image-push repository is not owner/name, or none is left', () => {
+      expect(make({ imagePushRepositories: ['mlops-platform/*'] })).toThrow(/imagePushRepositories: "mlops-platform\/\*" must be "owner\/name"/);
+      expect(make({ imagePushRepositories: [] })).toThrow(/imagePushRepositories must list at least one repository/);
     });
     test('fails when the image tag pattern is "*"', () => {
       expect(make({ imageTagPatterns: ['*'] })).toThrow(/imageTagPatterns/);
