@@ -12,7 +12,7 @@ import {
   type LogGroupKind,
   type UsageAssumptions,
 } from './assumptions';
-import { blocks, firstBlock, isRecord, isTrue, literalNumber, literalString, type JsonObject } from './json';
+import { firstRecord, isRecord, isTrue, literalNumber, literalString, records, type JsonObject } from '../lib/terraform-json';
 import { EKS_END_OF_STANDARD_SUPPORT, HOURS_PER_MONTH, PRICES, PRICES_AS_OF, type RegionPrices } from './prices';
 
 /** One synthesized stack: its name (the folder under `stacks/`) and its parsed `cdk.tf.json`. */
@@ -187,7 +187,7 @@ function resourcesOf(stack: StackInput): Resource[] {
 function providerRegions(stack: StackInput): Map<string, unknown> {
   const regions = new Map<string, unknown>();
   const provider = isRecord(stack.config.provider) ? stack.config.provider : {};
-  for (const config of blocks(provider.aws)) regions.set(typeof config.alias === 'string' ? config.alias : '', config.region);
+  for (const config of records(provider.aws)) regions.set(typeof config.alias === 'string' ? config.alias : '', config.region);
   return regions;
 }
 
@@ -426,7 +426,7 @@ function ebsVolume(r: Resource, ctx: Context, path: string, ebs: JsonObject, def
 
 /** Finds `aws_launch_template.<name>` referenced by `${aws_launch_template.<name>.id|name}` in the same stack. */
 function launchTemplateOf(r: Resource, ctx: ResourceContext): Resource | undefined {
-  const spec = firstBlock(r.body.launch_template);
+  const spec = firstRecord(r.body.launch_template);
   if (!spec) return undefined;
   const ref = [spec.id, spec.name].find((v) => typeof v === 'string');
   const match = typeof ref === 'string' ? /\$\{aws_launch_template\.([^.}]+)\.(id|name)\}/.exec(ref) : null;
@@ -440,7 +440,7 @@ function launchTemplateOf(r: Resource, ctx: ResourceContext): Resource | undefin
 const pricers: Record<string, (r: Resource, ctx: ResourceContext) => PricedLine[]> = {
   aws_eks_cluster(r, ctx) {
     const version = literalString(r.body.version);
-    const supportType = literalString(firstBlock(r.body.upgrade_policy)?.support_type) ?? 'EXTENDED';
+    const supportType = literalString(firstRecord(r.body.upgrade_policy)?.support_type) ?? 'EXTENDED';
     const support = eksSupport(version, supportType, ctx.asOf);
     const hourly = support.extended ? ctx.prices.eksClusterHourly.extended : ctx.prices.eksClusterHourly.standard;
     if (support.warning) ctx.warnings.push(`${r.address}: ${support.warning}`);
@@ -456,7 +456,7 @@ const pricers: Record<string, (r: Resource, ctx: ResourceContext) => PricedLine[
   },
 
   aws_eks_node_group(r, ctx) {
-    const scaling = firstBlock(r.body.scaling_config);
+    const scaling = firstRecord(r.body.scaling_config);
     const desired = requireNumber(r, ctx, 'scaling_config.desired_size', scaling?.desired_size);
     if (desired === undefined) return [];
     const template = r.body.launch_template !== undefined ? launchTemplateOf(r, ctx) : undefined;
@@ -475,8 +475,8 @@ const pricers: Record<string, (r: Resource, ctx: ResourceContext) => PricedLine[
         `${source}${spot ? `; on-demand $${hourly}/h less ${Math.round(ctx.assumptions.spotDiscount * 100)}% spot discount` : ''}`),
     ];
     if (template) {
-      const volumes = blocks(template.body.block_device_mappings).flatMap((m, i) => {
-        const ebs = firstBlock(m.ebs);
+      const volumes = records(template.body.block_device_mappings).flatMap((m, i) => {
+        const ebs = firstRecord(m.ebs);
         if (!ebs) return [];
         const v = ebsVolume(template, ctx, `block_device_mappings[${i}].ebs`, ebs, { type: defaults.volumeType });
         return v ? [{ ...v, source: `launch template ${template.name} ${literalString(m.device_name) ?? ''}`.trim() }] : [];
@@ -501,16 +501,16 @@ const pricers: Record<string, (r: Resource, ctx: ResourceContext) => PricedLine[
     }
     const hourly = ec2Hourly(r, ctx, instanceType);
     if (hourly === undefined) return [];
-    const spot = literalString(firstBlock(r.body.instance_market_options)?.market_type) === 'spot';
+    const spot = literalString(firstRecord(r.body.instance_market_options)?.market_type) === 'spot';
     const out: PricedLine[] = [
       line('aws_instance', `EC2 ${instanceType} ${spot ? 'spot' : 'on-demand'}`, 1, HOURS_PER_MONTH, 'h', spot ? hourly * (1 - ctx.assumptions.spotDiscount) : hourly),
     ];
     const rootDefaults = ctx.assumptions.defaultRootVolume;
-    const root = firstBlock(r.body.root_block_device);
+    const root = firstRecord(r.body.root_block_device);
     const volumes: Volume[] = [];
     const rootVolume = root ? ebsVolume(r, ctx, 'root_block_device', root, rootDefaults) : { ...rootDefaults, source: 'AMI default root volume (assumed)' };
     if (rootVolume) volumes.push(rootVolume);
-    blocks(r.body.ebs_block_device).forEach((b, i) => {
+    records(r.body.ebs_block_device).forEach((b, i) => {
       const v = ebsVolume(r, ctx, `ebs_block_device[${i}]`, b, { type: rootDefaults.type });
       if (v) volumes.push(v);
     });
@@ -547,7 +547,7 @@ const pricers: Record<string, (r: Resource, ctx: ResourceContext) => PricedLine[
       return [];
     }
     const subnets = r.body.subnet_ids;
-    const azs = Array.isArray(subnets) ? subnets.length : blocks(r.body.subnet_configuration).length;
+    const azs = Array.isArray(subnets) ? subnets.length : records(r.body.subnet_configuration).length;
     if (azs === 0 || (!Array.isArray(subnets) && subnets !== undefined)) {
       ctx.problems.push(`${r.address}: cannot count the endpoint's AZs (subnet_ids ${JSON.stringify(subnets)})`);
       return [];
@@ -616,8 +616,8 @@ const pricers: Record<string, (r: Resource, ctx: ResourceContext) => PricedLine[
   },
 
   aws_cloudwatch_metric_alarm(r, ctx) {
-    const queries = blocks(r.body.metric_query);
-    const periods = [r.body.period, ...queries.flatMap((q) => [q.period, firstBlock(q.metric)?.period])].map(literalNumber).filter((p): p is number => p !== undefined);
+    const queries = records(r.body.metric_query);
+    const periods = [r.body.period, ...queries.flatMap((q) => [q.period, firstRecord(q.metric)?.period])].map(literalNumber).filter((p): p is number => p !== undefined);
     const highResolution = periods.some((p) => p < HIGH_RESOLUTION_BELOW_SECONDS);
     const price = highResolution ? ctx.prices.alarmMonthly.highResolution : ctx.prices.alarmMonthly.standard;
     const resolution = highResolution ? 'high resolution' : 'standard resolution';

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import type { KubernetesManifests, StackInput } from './estimate';
-import { isRecord, type JsonObject } from './json';
+import { isRecord, type JsonObject } from '../lib/terraform-json';
 
 /** Every `<dir>/stacks/<stack>/cdk.tf.json`; throws with a hint when there are none. */
 export function loadStacks(dir: string): StackInput[] {

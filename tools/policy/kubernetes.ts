@@ -9,7 +9,7 @@ import {
   type SuppressionSet,
 } from './suppressions';
 import type { Finding, RawFinding } from './types';
-import { isFalse, isRecord, isTrue, records, toNumber, type JsonObject } from './util';
+import { isFalse, isRecord, isTrue, records, toNumber, type JsonObject } from '../lib/terraform-json';
 
 export interface KubernetesEntry {
   readonly object: JsonObject;

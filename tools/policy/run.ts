@@ -6,7 +6,7 @@ import { buildReport } from './report';
 import { ruleOf } from './rules';
 import { checkTerraformDocument, readTerraform, type TerraformDocument } from './terraform';
 import type { Finding, PolicyReport } from './types';
-import { isRecord } from './util';
+import { isRecord } from '../lib/terraform-json';
 
 export interface PolicyOptions {
   /**

@@ -4,7 +4,7 @@
  */
 import { findRule, isSuppressible, ruleOf } from './rules';
 import type { Finding, RawFinding } from './types';
-import { isRecord } from './util';
+import { isRecord } from '../lib/terraform-json';
 
 /** Key under a Terraform block's `//` metadata that holds `{ "RULE-ID": "reason" }`. */
 export const SUPPRESSION_METADATA_KEY = 'policy_suppressions';

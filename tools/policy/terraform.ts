@@ -20,7 +20,7 @@ import {
   strings,
   toNumber,
   type JsonObject,
-} from './util';
+} from '../lib/terraform-json';
 
 export interface TerraformBlock {
   readonly mode: 'resource' | 'data';

@@ -1,4 +1,7 @@
-/** Small readers for synthesized JSON, where a value may be a literal, a `${...}` token or absent. */
+/**
+ * Small readers for synthesized Terraform JSON, where a value may be a literal, a `${...}` token or
+ * absent. Shared by the policy check and the cost estimate.
+ */
 
 export type JsonObject = Record<string, unknown>;
 
@@ -61,4 +64,15 @@ export function referencedName(value: unknown, type: string, attributes: readonl
   const match = /^\$\{([A-Za-z0-9_]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}$/.exec(value.trim());
   if (!match || match[1] !== type || !attributes.includes(match[3])) return undefined;
   return match[2];
+}
+
+/** A literal number (numbers in strings too, as providers sometimes write them); undefined for tokens and absence. */
+export function literalNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && !isToken(value) && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+export function literalString(value: unknown): string | undefined {
+  return typeof value === 'string' && !isToken(value) ? value : undefined;
 }
