@@ -345,6 +345,8 @@ export class PlatformServicesStack extends PlatformStack {
       alarmTopicArn: dependencies.alerting.alarmTopicArn,
       alarmTopicKeyArn: dependencies.alerting.alarmTopicKeyArn,
       highAvailability: production,
+      // Environments other than production are torn down and rebuilt: free the secret's name at once.
+      secretRecoveryWindowDays: production ? 30 : 0,
       externalSecrets,
       manifestsChart: PLATFORM_CHARTS.raw,
     });

@@ -76,6 +76,8 @@ describe.each(Object.entries(built))('observability in %s-platform', (envName, {
     expect(grafana.adminPassword).toBeUndefined();
     const version = Object.values(json.resource.aws_secretsmanager_secret_version as Json)[0] as Json;
     expect(version.secret_string).toBeUndefined();
+    const secret = Object.values(json.resource.aws_secretsmanager_secret as Json)[0] as Json;
+    expect(secret.recovery_window_in_days).toBe(environment.tier === 'production' ? 30 : 0);
     expect(version.secret_string_wo).toMatch(/ephemeral\.random_password\.\w+\.result/);
     expect(json.ephemeral.random_password).toEqual({ [`${envName}_grafana_admin`]: { length: 32, special: false } });
     expect(json.terraform!.required_providers).toMatchObject({ random: RANDOM_PROVIDER });
