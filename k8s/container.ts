@@ -359,3 +359,47 @@ export interface ContainerWorkloadProps {
    */
   readonly labels?: Readonly<Record<string, string>>;
 }
+
+/** What differs between workloads around the shared pod spec (`workloadPodSpec`). */
+export interface WorkloadPodOptions {
+  /** ServiceAccount (IRSA) the pods run as. */
+  readonly serviceAccountName: string;
+  readonly automountServiceAccountToken: boolean;
+  /** Name of the one container. */
+  readonly containerName: string;
+  /** Size of /tmp when `tmpSize` is not given. */
+  readonly defaultTmpSize: Size;
+  /** Further container fields (ports, probes). */
+  readonly container?: Partial<k8s.Container>;
+  /** Further pod fields (restart policy, topology spread, grace period). */
+  readonly pod?: Partial<k8s.PodSpec>;
+}
+
+/**
+ * The pod spec every workload here shares: its own ServiceAccount, the restricted security context,
+ * one container with requests and limits, and a writable emptyDir at /tmp beside a read-only root.
+ */
+export function workloadPodSpec(props: ContainerWorkloadProps, options: WorkloadPodOptions): k8s.PodSpec {
+  return {
+    serviceAccountName: options.serviceAccountName,
+    automountServiceAccountToken: options.automountServiceAccountToken,
+    enableServiceLinks: false,
+    securityContext: podSecurityContext(props.securityContext),
+    ...options.pod,
+    containers: [
+      {
+        name: options.containerName,
+        image: props.image,
+        imagePullPolicy: 'IfNotPresent',
+        command: props.command ? [...props.command] : undefined,
+        args: props.args ? [...props.args] : undefined,
+        env: renderEnv(props.env),
+        resources: renderResources(props.resources),
+        securityContext: containerSecurityContext(),
+        volumeMounts: [tmpVolumeMount()],
+        ...options.container,
+      },
+    ],
+    volumes: [tmpVolume(props.tmpSize ?? options.defaultTmpSize)],
+  };
+}

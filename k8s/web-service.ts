@@ -6,14 +6,9 @@ import {
   checkPodIdentity,
   checkResources,
   commonLabels,
-  containerSecurityContext,
   imageProblem,
-  podSecurityContext,
-  renderEnv,
-  renderResources,
   selectorLabels,
-  tmpVolume,
-  tmpVolumeMount,
+  workloadPodSpec,
   type ContainerWorkloadProps,
 } from './container';
 import { ServiceMonitor, type ScrapeOptions } from './monitoring';
@@ -336,25 +331,18 @@ export class WebService extends Construct implements IWebServiceEndpoint {
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
         template: {
           metadata: { labels: { ...labels } },
-          spec: {
+          spec: workloadPodSpec(props, {
             serviceAccountName: this.name,
             automountServiceAccountToken: automount,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: grace.toSeconds(),
-            securityContext: podSecurityContext(props.securityContext),
-            topologySpreadConstraints: [spreadConstraint('topology.kubernetes.io/zone'), spreadConstraint('kubernetes.io/hostname')],
-            containers: [
-              {
-                name: 'app',
-                image: props.image,
-                imagePullPolicy: 'IfNotPresent',
-                command: props.command ? [...props.command] : undefined,
-                args: props.args ? [...props.args] : undefined,
-                env: renderEnv(props.env),
-                ports,
-                resources: renderResources(props.resources),
-                securityContext: containerSecurityContext(),
-                startupProbe: {
+            containerName: 'app',
+            defaultTmpSize: Size.mebibytes(256),
+            pod: {
+              terminationGracePeriodSeconds: grace.toSeconds(),
+              topologySpreadConstraints: [spreadConstraint('topology.kubernetes.io/zone'), spreadConstraint('kubernetes.io/hostname')],
+            },
+            container: {
+              ports,
+              startupProbe: {
                   httpGet: httpGet(probes.startupPath ?? '/healthz'),
                   periodSeconds: startupPeriodSeconds,
                   timeoutSeconds: 2,
@@ -372,11 +360,8 @@ export class WebService extends Construct implements IWebServiceEndpoint {
                   timeoutSeconds: 2,
                   failureThreshold: 3,
                 },
-                volumeMounts: [tmpVolumeMount()],
-              },
-            ],
-            volumes: [tmpVolume(props.tmpSize ?? Size.mebibytes(256))],
-          },
+            },
+          }),
         },
       },
     });
