@@ -1,4 +1,3 @@
-import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import type { Release } from '@cdktf/provider-helm/lib/release';
@@ -8,6 +7,7 @@ import { Fn, type TerraformResource, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { KubernetesCluster } from '../constructs/cluster/kubernetes-cluster';
 import { pinnedRelease } from '../constructs/cluster/helm-release';
+import { kmsViaService } from '../constructs/core/grants';
 import { loadBalancerControllerStatements } from '../constructs/cluster/load-balancer-controller-policy';
 import { SecretsManagerSync } from '../constructs/cluster/secrets-manager-sync';
 import { ClusterObservability } from '../constructs/observability/cluster-observability';
@@ -292,7 +292,7 @@ export class PlatformServicesStack extends PlatformStack {
           actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
           resources: [`${airflow.logsBucketArn}/${AIRFLOW_LOG_PREFIX}/*`],
         },
-        ...kmsDecrypt('UseTheLogsBucketKey', airflow.logsBucketKmsKeyArn, `s3.${region}.amazonaws.com`, ['kms:GenerateDataKey']),
+        kmsViaService('UseTheLogsBucketKey', ['kms:Decrypt', 'kms:GenerateDataKey'], airflow.logsBucketKmsKeyArn, `s3.${region}.amazonaws.com`),
       ],
     });
 
@@ -353,19 +353,6 @@ export class PlatformServicesStack extends PlatformStack {
 
     this.releases = { metricsServer, clusterAutoscaler, awsLoadBalancerController, externalSecrets, airflowSecrets, airflow: airflowRelease };
   }
-}
-
-/** KMS use of a customer-managed key, only through the named service; nothing when no key is given. */
-function kmsDecrypt(sid: string, keyArn: string | undefined, viaService: string, extraActions: string[] = []): DataAwsIamPolicyDocumentStatement[] {
-  if (keyArn === undefined) return [];
-  return [
-    {
-      sid,
-      actions: ['kms:Decrypt', ...extraActions],
-      resources: [keyArn],
-      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [viaService] }],
-    },
-  ];
 }
 
 function kebab(text: string): string {

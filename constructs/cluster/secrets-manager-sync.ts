@@ -3,6 +3,7 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { kmsViaService } from '../core/grants';
 import { pinnedRelease, type PinnedChart } from './helm-release';
 import type { KubernetesCluster } from './kubernetes-cluster';
 
@@ -59,16 +60,7 @@ export class SecretsManagerSync extends Construct {
       serviceAccount: props.serviceAccount,
       policyStatements: [
         { sid: 'ReadTheSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [props.secretArn] },
-        ...(props.kmsKeyArn
-          ? [
-              {
-                sid: 'DecryptTheSecret',
-                actions: ['kms:Decrypt'],
-                resources: [props.kmsKeyArn],
-                condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`secretsmanager.${props.region}.amazonaws.com`] }],
-              },
-            ]
-          : []),
+        ...(props.kmsKeyArn ? [kmsViaService('DecryptTheSecret', ['kms:Decrypt'], props.kmsKeyArn, `secretsmanager.${props.region}.amazonaws.com`)] : []),
       ],
     });
     this.serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {

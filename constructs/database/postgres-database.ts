@@ -14,7 +14,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Token } from 'cdktf';
 import { Construct, type Node } from 'constructs';
-import { grantId, grantStatements, type Grant, type IRoleReference } from '../core/grants';
+import { grantId, grantStatements, kmsViaService, type Grant, type IRoleReference } from '../core/grants';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
 import { AlarmTopic } from '../observability/alarm-topic';
@@ -499,12 +499,7 @@ export class PostgresDatabase extends Construct {
   readSecretStatements(sidPrefix = ''): DataAwsIamPolicyDocumentStatement[] {
     return [
       { sid: `${sidPrefix}ReadMasterSecret`, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secretArn] },
-      {
-        sid: `${sidPrefix}DecryptMasterSecret`,
-        actions: ['kms:Decrypt'],
-        resources: [this.encryptionKey.keyArn],
-        condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`secretsmanager.${this.region.region}.amazonaws.com`] }],
-      },
+      kmsViaService(`${sidPrefix}DecryptMasterSecret`, ['kms:Decrypt'], this.encryptionKey.keyArn, `secretsmanager.${this.region.region}.amazonaws.com`),
     ];
   }
 }

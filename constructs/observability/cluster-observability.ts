@@ -1,6 +1,5 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import type { Release } from '@cdktf/provider-helm/lib/release';
@@ -11,6 +10,7 @@ import { Construct } from 'constructs';
 import { pinnedRelease, type PinnedChart } from '../cluster/helm-release';
 import type { KubernetesCluster } from '../cluster/kubernetes-cluster';
 import { SecretsManagerSync } from '../cluster/secrets-manager-sync';
+import { kmsViaService } from '../core/grants';
 import { EncryptionKey } from '../encryption/encryption-key';
 
 /** The observability charts, pinned; bump deliberately and read the upgrade notes (CRDs especially). */
@@ -173,7 +173,7 @@ export class ClusterObservability extends Construct {
       serviceAccount: alertmanagerAccount,
       policyStatements: [
         { sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [props.alarmTopicArn] },
-        viaService('EncryptForTheTopic', ['kms:GenerateDataKey*', 'kms:Decrypt'], props.alarmTopicKeyArn, `sns.${region}.amazonaws.com`),
+        kmsViaService('EncryptForTheTopic', ['kms:GenerateDataKey*', 'kms:Decrypt'], props.alarmTopicKeyArn, `sns.${region}.amazonaws.com`),
       ],
     });
     this.alertmanagerRoleArn = alertmanagerRole.arn;
@@ -317,11 +317,6 @@ export function alertmanagerConfig(options: { paging: boolean; topicArn: string;
     },
     receivers: options.paging ? [recordOnly, sns] : [recordOnly],
   };
-}
-
-/** KMS use of one key, only through one AWS service. */
-function viaService(sid: string, actions: string[], keyArn: string, service: string): DataAwsIamPolicyDocumentStatement {
-  return { sid, actions, resources: [keyArn], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [service] }] };
 }
 
 function positive(scope: Construct, field: string, value: number): void {

@@ -5,7 +5,7 @@ import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import type { S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { grantId, grantStatements, type Grant, type IRoleReference } from '../core/grants';
+import { grantId, grantStatements, kmsViaService, type Grant, type IRoleReference } from '../core/grants';
 import { SecureBucket } from './secure-bucket';
 
 /** Read access to objects: what a consumer of a data bucket needs. */
@@ -204,17 +204,12 @@ export class DataBucket extends Construct {
     return [
       { sid: `${sidPrefix}ListBucket`, actions: ['s3:ListBucket'], resources: [this.bucketArn] },
       { sid: `${sidPrefix}Objects`, actions: write ? [...BUCKET_READ_ACTIONS, ...BUCKET_WRITE_ACTIONS] : [...BUCKET_READ_ACTIONS], resources: [`${this.bucketArn}/*`] },
-      { ...this.keyStatement(write ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt']), sid: `${sidPrefix}UseKeyThroughS3` },
+      this.keyStatement(`${sidPrefix}UseKeyThroughS3`, write ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt']),
     ];
   }
 
-  private keyStatement(actions: string[]) {
+  private keyStatement(sid: string, actions: string[]): DataAwsIamPolicyDocumentStatement {
     const region = (this.node.tryFindChild('Region') as DataAwsRegion | undefined) ?? new DataAwsRegion(this, 'Region');
-    return {
-      sid: 'UseKeyThroughS3',
-      actions,
-      resources: [this.kmsKeyArn],
-      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${region.region}.amazonaws.com`] }],
-    };
+    return kmsViaService(sid, actions, this.kmsKeyArn, `s3.${region.region}.amazonaws.com`);
   }
 }
