@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cidrsOverlap, isPrivateRange, parseCidr, type Ipv4Cidr } from './cidr';
+import { cidrsOverlap, isPrivateRange, parseCidr, type Ipv4Cidr } from '../constructs/core/cidr';
 
 /**
  * The typed, validated configuration of one environment. Every layer reads its settings from here and
