@@ -1,15 +1,29 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { recordSuppression, SUPPRESSION_METADATA_KEY } from '../../../constructs/core/policy-suppression';
 import { readTerraformSuppressions } from '../../../tools/policy/suppressions';
+
+type Json = { resource: { aws_s3_bucket: Record<string, Record<string, unknown>> } };
+
+/** The bucket's synthesized block with its metadata (Testing.synth strips every "//" key). */
+function bucketBlock(stack: TerraformStack): Record<string, unknown> {
+  const outdir = Testing.fullSynth(stack);
+  try {
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8')) as Json;
+    return Object.values(json.resource.aws_s3_bucket)[0];
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
 
 describe('recordSuppression', () => {
   it('writes the rule and reason where the policy check reads them', () => {
     const stack = new TerraformStack(Testing.app(), 'S');
     const bucket = new S3Bucket(stack, 'B', { bucket: 'b' });
     recordSuppression(bucket, 'AWS-RDS-005', ' disposable by configuration ');
-    const json = JSON.parse(Testing.synth(stack)) as { resource: { aws_s3_bucket: Record<string, Record<string, unknown>> } };
-    const block = Object.values(json.resource.aws_s3_bucket)[0];
+    const block = bucketBlock(stack);
     expect((block['//'] as Record<string, unknown>)[SUPPRESSION_METADATA_KEY]).toEqual({ 'AWS-RDS-005': 'disposable by configuration' });
     expect([...readTerraformSuppressions(block).valid]).toEqual([['AWS-RDS-005', 'disposable by configuration']]);
   });
@@ -25,7 +39,6 @@ describe('recordSuppression', () => {
     const stack = new TerraformStack(Testing.app(), 'S');
     const bucket = new S3Bucket(stack, 'B', { bucket: 'b' });
     recordSuppression(bucket, 'AWS-XXX-999', 'typo');
-    const json = JSON.parse(Testing.synth(stack)) as { resource: { aws_s3_bucket: Record<string, Record<string, unknown>> } };
-    expect(readTerraformSuppressions(Object.values(json.resource.aws_s3_bucket)[0]).problems).toEqual(['suppression names unknown rule id "AWS-XXX-999"']);
+    expect(readTerraformSuppressions(bucketBlock(stack)).problems).toEqual(['suppression names unknown rule id "AWS-XXX-999"']);
   });
 });
