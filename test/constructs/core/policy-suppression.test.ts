@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { recordSuppression, SUPPRESSION_METADATA_KEY } from '../../../constructs/core/policy-suppression';
 import { readTerraformSuppressions } from '../../../tools/policy/suppressions';
@@ -9,6 +10,7 @@ type Json = { resource: { aws_s3_bucket: Record<string, Record<string, unknown>>
 
 /** The bucket's synthesized block with its metadata (Testing.synth strips every "//" key). */
 function bucketBlock(stack: TerraformStack): Record<string, unknown> {
+  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
   const outdir = Testing.fullSynth(stack);
   try {
     const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8')) as Json;
