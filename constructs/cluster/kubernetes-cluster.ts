@@ -1,6 +1,5 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
@@ -299,26 +298,35 @@ export class KubernetesCluster extends Construct {
 
     // Root volumes of nodes: managed node groups launch through the Auto Scaling service-linked
     // role, which only a key-policy statement can allow (it has no IAM policy of its own to extend).
-    // KMS rejects a key policy naming a principal that does not exist: read the role so that an account
-    // which never had an Auto Scaling group fails at plan time, naming the role to create
-    // (`aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`).
-    const autoScalingRole = new DataAwsIamRole(this, 'AutoScalingServiceLinkedRole', { name: 'AWSServiceRoleForAutoScaling' }).arn;
+    // KMS rejects a key policy whose Principal names a role that does not exist yet, and an account
+    // that never had an Auto Scaling group has no such role: so the statement names it in a condition
+    // (`aws:PrincipalArn`, which KMS does not resolve) instead of as the principal. The role itself is
+    // per account and created by Auto Scaling with the first group (EKS creates the node groups' ones);
+    // creating it here with `aws_iam_service_linked_role` would fail in every account that has it
+    // already, and two environments sharing an account would both try.
+    // (EC2 Auto Scaling User Guide, "Required AWS KMS key policy for use with encrypted volumes".)
+    const autoScalingRoleArn = `arn:${partition.partition}:iam::${account.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    const autoScalingOnly = [
+      { test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [autoScalingRoleArn] },
+      { test: 'StringEquals', variable: 'kms:CallerAccount', values: [account.accountId] },
+    ];
     this.volumeKey = new EncryptionKey(this, 'VolumeKey', {
       alias: `${name}/ebs`,
       description: `Encrypts EBS volumes of the ${name} EKS nodes`,
       additionalStatements: [
         {
           sid: 'AutoScalingUsesTheKeyForNodeVolumes',
-          principals: [{ type: 'AWS', identifiers: [autoScalingRole] }],
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
           actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
           resources: ['*'],
+          condition: autoScalingOnly,
         },
         {
           sid: 'AutoScalingGrantsEbsTheKey',
-          principals: [{ type: 'AWS', identifiers: [autoScalingRole] }],
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
           actions: ['kms:CreateGrant'],
           resources: ['*'],
-          condition: [{ test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] }],
+          condition: [...autoScalingOnly, { test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] }],
         },
       ],
       tags,
@@ -390,8 +398,11 @@ export class KubernetesCluster extends Construct {
         metadataOptions: {
           httpEndpoint: 'enabled',
           httpTokens: 'required',
-          // 2 hops: containers reach IMDS through the node's network namespace (VPC CNI needs it).
-          httpPutResponseHopLimit: 2,
+          // 1 hop: only the node's own network namespace reaches IMDS, so a pod cannot take the node
+          // role's credentials. What needs IMDS runs with hostNetwork (aws-node, kube-proxy, the EBS CSI
+          // node plugin, which also falls back to the Kubernetes API); every controller is given its
+          // region and VPC explicitly (platform stack) and its credentials through IRSA.
+          httpPutResponseHopLimit: 1,
           instanceMetadataTags: 'disabled',
         },
         blockDeviceMappings: [
