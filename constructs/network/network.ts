@@ -214,6 +214,14 @@ export class Network extends Construct {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
           resources: [logGroup.arn, `${logGroup.arn}:*`],
         },
+        {
+          // The flow-log service looks its group up before writing ("IAM roles for publishing flow logs to
+          // CloudWatch Logs", Amazon VPC User Guide). DescribeLogGroups lists, so it is authorized on the
+          // account's log-group ARN pattern, not on one group. No CreateLogGroup: the group is created here.
+          sid: 'FindTheFlowLogGroup',
+          actions: ['logs:DescribeLogGroups'],
+          resources: [`arn:${partition.partition}:logs:${region.region}:${account.accountId}:log-group:*`],
+        },
       ],
     });
     new IamRolePolicy(this, 'FlowLogRolePolicy', { role: flowLogRole.name, policy: writeLogs.json });
