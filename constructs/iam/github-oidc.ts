@@ -392,6 +392,9 @@ export class GithubActionsOidc extends Construct {
         Condition: { StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' } },
       },
       {
+        // kms:TagResource here also covers the tags sent with CreateKey: KMS requires that grant in an IAM
+        // policy covering at least every key of the account and Region, which `key/*` is (AWS KMS Developer
+        // Guide, "Controlling access to tags").
         Sid: 'ManageKeys',
         Effect: 'Allow',
         Action: [
@@ -415,6 +418,8 @@ export class GithubActionsOidc extends Construct {
         Resource: [keys],
         Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       },
+      // ...and retires it when the repository is deleted, as the caller (Amazon ECR User Guide, "Encryption at rest").
+      { Sid: 'RetireEcrGrants', Effect: 'Allow', Action: ['kms:RetireGrant'], Resource: [keys] },
       {
         Sid: 'ManageOidcProvider',
         Effect: 'Allow',
