@@ -497,6 +497,10 @@ export class GithubActionsOidc extends Construct {
         fail(`${where}: give both planRoleArn and applyRoleArn (a target in another account) or neither (this account)`);
       }
     }
+    const provider = props.existingProviderArn;
+    if (provider !== undefined && !Token.isUnresolved(provider) && !new RegExp(`^arn:aws[\\w-]*:iam::\\d{12}:oidc-provider/${GITHUB_OIDC_HOST.replace(/\./g, '\\.')}$`).test(provider)) {
+      fail(`existingProviderArn ("${provider}") must be the ARN of this account's ${GITHUB_OIDC_HOST} OIDC provider`);
+    }
     for (const arn of props.imageRepositoryArns ?? []) {
       if (!Token.isUnresolved(arn) && !/^arn:aws[\w-]*:ecr:[\w-]+:\d{12}:repository\/[a-z0-9][\w./-]*$/.test(arn)) {
         fail(`imageRepositoryArns: "${arn}" must be an ECR repository ARN`);

@@ -292,6 +292,11 @@ describe('GithubActionsOidc', () => {
     test('fails when the repository is not owner/name', () => {
       expect(make({ repository: 'mlops-platform/*' })).toThrow(/repository \("mlops-platform\/\*"\) must be "owner\/name"/);
     });
+    test('fails when the existing provider is not a GitHub OIDC provider', () => {
+      expect(make({ existingProviderArn: 'arn:aws:iam::210987654321:oidc-provider/gitlab.com' })).toThrow(
+        /existingProviderArn \("arn:aws:iam::210987654321:oidc-provider\/gitlab.com"\) must be the ARN of this account's token.actions.githubusercontent.com OIDC provider/,
+      );
+    });
     test('fails when a target has only one role ARN', () => {
       const broken = { ...envTarget('dev', '111111111111'), applyRoleArn: undefined };
       expect(make({ targets: [broken] })).toThrow(/targets\["dev"\]: give both planRoleArn and applyRoleArn/);
