@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamRoles } from '@cdktf/provider-aws/lib/data-aws-iam-roles';
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
@@ -134,6 +135,12 @@ export interface IrsaRoleOptions {
 export interface ClusterAccessOptions {
   /** @default 'AmazonEKSViewPolicy' */
   readonly policy?: ClusterAccessPolicy;
+  /**
+   * Where the principal comes from, for the plan-time error when the role does not exist
+   * (`[dev] account.planRoleArn`).
+   * @default - the access entry's id
+   */
+  readonly source?: string;
   /** Limit the policy to these namespaces. @default - the whole cluster */
   readonly namespaces?: string[];
 }
@@ -180,6 +187,7 @@ export class KubernetesCluster extends Construct {
   readonly endpointPublicAccessCidrs: string[];
 
   private readonly partition: string;
+  private readonly accountIdRef: string;
   private readonly tags: Record<string, string>;
   /** The literal name, so role names in other stacks do not reference this stack. */
   private readonly baseName: string;
@@ -198,6 +206,7 @@ export class KubernetesCluster extends Construct {
     const partition = new DataAwsPartition(this, 'Partition');
     const region = new DataAwsRegion(this, 'Region');
     this.partition = partition.partition;
+    this.accountIdRef = account.fqn;
     const awsPolicy = (policyName: string) => `arn:${partition.partition}:iam::aws:policy/${policyName}`;
 
     // Control-plane role.
@@ -293,7 +302,7 @@ export class KubernetesCluster extends Construct {
 
     // Access entries: only the listed roles administer the cluster.
     for (const [i, roleArn] of (props.adminRoleArns ?? []).entries()) {
-      this.grantAccess(`Admin${accessId(roleArn, i)}`, roleArn, { policy: CLUSTER_ADMIN_ACCESS_POLICY });
+      this.grantAccess(`Admin${accessId(roleArn, i)}`, roleArn, { policy: CLUSTER_ADMIN_ACCESS_POLICY, source: `${name}: adminRoleArns[${i}]` });
     }
 
     // Root volumes of nodes: managed node groups launch through the Auto Scaling service-linked
@@ -499,11 +508,13 @@ export class KubernetesCluster extends Construct {
 
   /** Grants an IAM principal access to the Kubernetes API through an EKS access entry. */
   grantAccess(id: string, principalArn: string, options: ClusterAccessOptions = {}): EksAccessPolicyAssociation {
+    const exists = this.roleExistsCondition(id, principalArn, options.source ?? `${this.baseName}: access entry ${id}`);
     const entry = new EksAccessEntry(this, `${id}AccessEntry`, {
       clusterName: this.cluster.name,
       principalArn,
       type: 'STANDARD',
       tags: this.tags,
+      lifecycle: exists ? { precondition: [exists] } : undefined,
     });
     const namespaces = options.namespaces ?? [];
     return new EksAccessPolicyAssociation(this, `${id}AccessPolicy`, {
@@ -513,6 +524,27 @@ export class KubernetesCluster extends Construct {
       accessScope: namespaces.length > 0 ? { type: 'namespace', namespaces } : { type: 'cluster' },
       dependsOn: [entry],
     });
+  }
+
+  /**
+   * EKS answers an access entry for a role that does not exist with "invalid principal" at apply time,
+   * after the cluster is built. Roles of this account are looked up at plan time instead (IAM ListRoles,
+   * which yields an empty list rather than an error), and a precondition names the missing role and
+   * where it is configured. Roles of other accounts and ARNs known only at deploy time are not checked.
+   */
+  private roleExistsCondition(id: string, principalArn: string, source: string): { condition: string; errorMessage: string } | undefined {
+    if (Token.isUnresolved(principalArn)) return undefined;
+    const match = /^arn:aws[\w-]*:iam::(\d{12}):role(\/(?:[\w+=,.@-]+\/)*)([\w+=,.@-]+)$/.exec(principalArn);
+    if (!match) return undefined;
+    const [, accountId, path, roleName] = match;
+    const roles = new DataAwsIamRoles(this, `${id}Principal`, {
+      nameRegex: `^${roleName.replace(/[.+]/g, '\\$&')}$`,
+      pathPrefix: path,
+    });
+    return {
+      condition: `\${length(${roles.fqn}.names) > 0 || ${this.accountIdRef}.account_id != "${accountId}"}`,
+      errorMessage: `${source}: IAM role ${principalArn} does not exist, and EKS rejects an access entry for it ("invalid principal"). Create it first (README, "Prerequisites").`,
+    };
   }
 
   /** Lets a security group (a bastion, a CI runner) reach the private API endpoint on 443. */

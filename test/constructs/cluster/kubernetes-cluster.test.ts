@@ -70,6 +70,21 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Kuber
     }
   });
 
+  it('checks at plan time that every admin role exists, instead of failing the apply with "invalid principal"', () => {
+    const entries = only(json.resource.aws_eks_access_entry);
+    expect(entries).toHaveLength(props.adminRoleArns!.length);
+    const lookups = json.data.aws_iam_roles as Record<string, Json>;
+    for (const [i, arn] of props.adminRoleArns!.entries()) {
+      const entry = entries.find((e) => e.principal_arn === arn)!;
+      const name = arn.split('/').pop()!;
+      const [lookupId, lookup] = Object.entries(lookups).find(([, l]) => l.name_regex === `^${name}$`)!;
+      expect(lookup.path_prefix).toBe('/');
+      const [precondition] = entry.lifecycle.precondition as Json[];
+      expect(precondition.condition).toBe(`\${length(data.aws_iam_roles.${lookupId}.names) > 0 || data.aws_caller_identity.${Object.keys(json.data.aws_caller_identity)[0]}.account_id != "${arn.split(':')[4]}"}`);
+      expect(precondition.error_message).toBe(`${props.name}: adminRoleArns[${i}]: IAM role ${arn} does not exist, and EKS rejects an access entry for it ("invalid principal"). Create it first (README, "Prerequisites").`);
+    }
+  });
+
   it('leaves the eks:nodegroup-name tag to EKS', () => {
     expect(JSON.stringify(json.resource.aws_launch_template)).not.toContain('eks:nodegroup-name');
   });
