@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { grantStatements } from '../core/grants';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
+import { requireProps } from '../core/props';
 
 /** Every control-plane log type EKS can ship to CloudWatch Logs. */
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
@@ -194,6 +195,7 @@ export class KubernetesCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { name: 'string', kubernetesVersion: 'string', vpcId: 'string', subnetIds: 'array', addons: 'object', nodeGroups: 'object' });
     validate(props);
     const name = props.name;
     this.baseName = name;

@@ -19,6 +19,7 @@ import { RANDOM_PROVIDER } from '../core/random-provider';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
 import { AlarmTopic } from '../observability/alarm-topic';
+import { requireProps } from '../core/props';
 
 /** PostgreSQL's port; RDS uses it unless told otherwise, and so do the security group rules. */
 export const POSTGRES_PORT = 5432;
@@ -187,6 +188,7 @@ export class PostgresDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { identifier: 'string', vpcId: 'string', subnetIds: 'array', engineVersion: 'string', instanceClass: 'string' });
     const path = this.node.path;
     const tags = props.tags ?? {};
     const identifier = props.identifier;

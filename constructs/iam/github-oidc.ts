@@ -17,6 +17,7 @@ import {
   IMAGE_PUSH_ROLE_NAME,
   planRoleName,
 } from './role-names';
+import { requireProps } from '../core/props';
 
 /** Something CI deploys with its own pair of roles: an environment (`dev`) or the `shared` account itself. */
 export interface DeploymentTarget {
@@ -170,6 +171,7 @@ export class GithubActionsOidc extends Construct {
 
   constructor(scope: Construct, id: string, props: GithubActionsOidcProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { repository: 'string', stateBucketArn: 'string', targets: 'array' });
     this.repository = props.repository;
     this.mainBranch = props.mainBranch ?? 'main';
     this.imagePushRepositories = props.imagePushRepositories ?? [props.repository];

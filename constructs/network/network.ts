@@ -22,6 +22,7 @@ import { Construct } from 'constructs';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
 import { planSubnets } from './subnet-plan';
+import { requireProps } from '../core/props';
 
 export type NatMode = 'single' | 'perAz';
 
@@ -82,6 +83,7 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { name: 'string', cidr: 'string', availabilityZones: 'array' });
     const azCount = props.availabilityZones.length;
     const plan = planSubnets(props.cidr, azCount);
     this.natMode = props.natMode ?? 'perAz';
