@@ -312,8 +312,8 @@ export class KubernetesCluster extends Construct {
     // KMS rejects a key policy whose Principal names a role that does not exist yet, and an account
     // that never had an Auto Scaling group has no such role: so the statement names it in a condition
     // (`aws:PrincipalArn`, which KMS does not resolve) instead of as the principal. The role itself is
-    // per account and created by Auto Scaling with the first group (EKS creates the node groups' ones);
-    // creating it here with `aws_iam_service_linked_role` would fail in every account that has it
+    // per account; EC2 Auto Scaling creates it with the account's first group (here: the first node
+    // group, which EKS creates before any instance launches). Creating it here with `aws_iam_service_linked_role` would fail in every account that has it
     // already, and two environments sharing an account would both try.
     // (EC2 Auto Scaling User Guide, "Required AWS KMS key policy for use with encrypted volumes".)
     const autoScalingRoleArn = `arn:${partition.partition}:iam::${account.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
