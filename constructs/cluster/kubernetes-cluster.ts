@@ -410,9 +410,10 @@ export class KubernetesCluster extends Construct {
           httpEndpoint: 'enabled',
           httpTokens: 'required',
           // 1 hop: only the node's own network namespace reaches IMDS, so a pod cannot take the node
-          // role's credentials. What needs IMDS runs with hostNetwork (aws-node, kube-proxy, the EBS CSI
-          // node plugin, which also falls back to the Kubernetes API); every controller is given its
-          // region and VPC explicitly (platform stack) and its credentials through IRSA.
+          // role's credentials. aws-node and kube-proxy run with hostNetwork; the EBS CSI driver (v1.57.1,
+          // pkg/cloud/metadata) falls back from IMDS to the Node object (providerID, topology region
+          // label); every other controller is given its region and VPC explicitly (platform stack,
+          // tested there) and its credentials through IRSA. Nothing here needs 2.
           httpPutResponseHopLimit: 1,
           instanceMetadataTags: 'disabled',
         },
