@@ -530,8 +530,8 @@ export class KubernetesCluster extends Construct {
   }
 
   /**
-   * EKS answers an access entry for a role that does not exist with "invalid principal" at apply time,
-   * after the cluster is built. Roles of this account are looked up at plan time instead (IAM ListRoles,
+   * An access entry must name an existing IAM principal (EKS User Guide, "Create access entries"); for a
+   * missing role EKS answers "invalid principal" at apply time, after the cluster is built. Roles of this account are looked up at plan time instead (IAM ListRoles,
    * which yields an empty list rather than an error), and a precondition names the missing role and
    * where it is configured. Roles of other accounts and ARNs known only at deploy time are not checked.
    */
