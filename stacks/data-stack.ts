@@ -4,10 +4,10 @@ import { PostgresDatabase } from '../constructs/database';
 import { EncryptionKey } from '../constructs/encryption';
 import type { Network } from '../constructs/network';
 import type { AlarmTopic } from '../constructs/observability';
+import { recordSuppression } from '../constructs/core/policy-suppression';
 import { AccessLogBucket, DataBucket } from '../constructs/storage';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { stackName } from './names';
-import { suppress } from '../tools/policy/suppress';
 import { PlatformStack } from './platform-stack';
 
 /** Prefix of every data bucket name; bucket names are global, so the account id makes them unique. */
@@ -111,7 +111,7 @@ export class DataStack extends PlatformStack {
     });
     if (!database.deletionProtection) {
       // Validation requires deletion protection in production; elsewhere config may turn it off on purpose.
-      suppress(this.database.instance, 'AWS-RDS-005', `${env} is a ${environment.tier} environment whose database is disposable by configuration (data.database.deletionProtection = false)`);
+      recordSuppression(this.database.instance, 'AWS-RDS-005', `${env} is a ${environment.tier} environment whose database is disposable by configuration (data.database.deletionProtection = false)`);
     }
 
     new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });

@@ -5,6 +5,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { nameTags } from '../core/tags';
+import { requireProps } from '../core/props';
 
 export interface EncryptionKeyProps {
   /** Alias without the `alias/` prefix, e.g. `dev/flow-logs`. */
@@ -42,6 +43,7 @@ export class EncryptionKey extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { alias: 'string', description: 'string' });
     const account = new DataAwsCallerIdentity(this, 'Account');
     const partition = new DataAwsPartition(this, 'Partition');
     const statements: DataAwsIamPolicyDocumentStatement[] = [

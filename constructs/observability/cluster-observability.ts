@@ -8,6 +8,7 @@ import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1'
 import { TerraformStack, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { pinnedRelease, type PinnedChart } from '../cluster/helm-release';
+import { RANDOM_PROVIDER } from '../core/random-provider';
 import type { KubernetesCluster } from '../cluster/kubernetes-cluster';
 import { SecretsManagerSync } from '../cluster/secrets-manager-sync';
 import { kmsViaService } from '../core/grants';
@@ -20,7 +21,7 @@ export const OBSERVABILITY_CHARTS = {
 } as const satisfies Record<string, PinnedChart>;
 
 /** The `random` provider, for its ephemeral password (values that never reach plan or state). */
-export const RANDOM_PROVIDER = { source: 'hashicorp/random', version: '3.7.2' } as const;
+export { RANDOM_PROVIDER } from '../core/random-provider';
 
 /** StorageClass every persistent volume of the platform uses: gp3, encrypted with the cluster's volume key. */
 export const ENCRYPTED_STORAGE_CLASS = 'gp3-encrypted';

@@ -9,6 +9,7 @@ import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncrypt
 import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import { nameTags } from '../core/tags';
+import { requireProps } from '../core/props';
 
 export interface SecureBucketProps {
   /** Globally unique bucket name. */
@@ -57,6 +58,7 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { bucketName: 'string' });
     this.bucket = new S3Bucket(this, 'Resource', {
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy ?? false,
