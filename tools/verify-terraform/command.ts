@@ -4,9 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseVerifyArgs, VERIFY_USAGE, type VerifyArgs } from './args';
 import { describe, parseValidate, textErrors, uiMessages } from './diagnostics';
-import { emulatorOverride, prepareWorkDir, startMoto, type Emulator } from './emulator';
+import { accountsOf, emulatorOverride, prepareWorkDir, startMoto, type Emulator } from './emulator';
 import { mapLimited, run, type RunResult } from './process';
-import { missingActions, record, tallyLines, type Phase, type Tallies } from './results';
+import { missingActions, record, recordKept, tallyLines, type Phase, type Tallies } from './results';
 import { allPins, loadStacks, pinKey, providerPins, VerifyError, type ProviderPin, type Stack } from './stacks';
 import {
   cacheRoot,
@@ -264,18 +264,23 @@ async function emulatorRun(runner: Runner, binary: TerraformBinary, stacks: read
     runner.say(`emulator: BLOCKED, the moto environment could not be set up: ${moto.blocked}`);
     return 'blocked';
   }
-  const logFile = path.join(work, 'moto.log');
-  const emulator: Emulator = await startMoto(moto.server, logFile);
+  const accounts = [...new Set(wanted.flatMap((name) => accountsOf(byName.get(name)!)))].sort();
+  const servers = new Map<string, Emulator>();
+  const stopAll = (): void => servers.forEach((server) => server.stop());
   const stopOnSignal = (): void => {
-    emulator.stop();
+    stopAll();
     process.exit(130);
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
-  runner.say(`emulator: moto (tools/verify-terraform/emulator/uv.lock) on ${emulator.endpoint}`);
   const started = Date.now();
   const runs: EmulatorStack[] = [];
+  const logs = accounts.map((account) => path.join(work, `moto-${account}.log`));
+  const motoLog = (): string => logs.filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
   try {
+    for (const [i, account] of accounts.entries()) servers.set(account, await startMoto(moto.server, account, logs[i]));
+    const endpointOf = (account: string): string => servers.get(account)!.endpoint;
+    runner.say(`emulator: moto (tools/verify-terraform/emulator/uv.lock), one server per account: ${accounts.map((a) => `${a} on ${endpointOf(a)}`).join(', ')}`);
     // Credentials and config files of the caller are never read: only the override's test keys exist.
     const env = terraformEnv(runner.io.env, providers.cliConfig, {
       AWS_CONFIG_FILE: path.join(work, 'no-aws-config'),
@@ -284,7 +289,9 @@ async function emulatorRun(runner: Runner, binary: TerraformBinary, stacks: read
     });
     const phase = async (run: EmulatorStack, which: Phase, args: string[]): Promise<boolean> => {
       const result = await runner.terraform(binary, args, run.dir, env, 30);
-      const lines = record(run.tallies, which, uiMessages(result.stdout), missingActions(fs.readFileSync(logFile, 'utf8')));
+      // Kept with --keep, for reading the whole stream.
+      fs.writeFileSync(path.join(run.dir, `${which}.jsonl`), result.stdout);
+      const lines = record(run.tallies, which, uiMessages(result.stdout), missingActions(motoLog()));
       run.phases.push(which);
       const gaps = lines.filter((l) => l.includes('emulator lacks')).length;
       run.gaps += gaps;
@@ -297,13 +304,13 @@ async function emulatorRun(runner: Runner, binary: TerraformBinary, stacks: read
     for (const name of wanted) {
       const stack = byName.get(name)!;
       const dir = path.join(work, 'emulator', name);
-      prepareWorkDir(stack, dir, emulatorOverride(stack, emulator.endpoint));
+      prepareWorkDir(stack, dir, emulatorOverride(stack, endpointOf));
       const current: EmulatorStack = { stack, dir, tallies: new Map(), phases: [], failures: 0, gaps: 0 };
       runs.push(current);
       const init = await runner.terraform(binary, ['init', '-input=false', '-no-color'], dir, env, 15);
+      runner.say(`  ${init.code === 0 ? 'ok  ' : 'FAIL'} ${name} init ${seconds(init.seconds)}${init.code === 0 ? '' : `: ${failureText(init)}`}`);
       if (init.code !== 0) {
         current.failures++;
-        runner.say(`  FAIL ${name} init: ${failureText(init)}`);
         continue;
       }
       if (!(await phase(current, 'plan', ['plan', '-json', '-input=false', '-no-color', '-out=tfplan']))) continue;
@@ -312,11 +319,14 @@ async function emulatorRun(runner: Runner, binary: TerraformBinary, stacks: read
     for (const current of [...runs].reverse()) {
       if (!current.phases.includes('apply')) continue;
       const { targets, protectedAddresses } = destroyTargets(current.stack);
-      if (protectedAddresses.length > 0) runner.say(`  note ${current.stack.name}: ${protectedAddresses.join(', ')} have prevent_destroy; destroyed with the emulator when it stops`);
+      if (protectedAddresses.length > 0) {
+        runner.say(`  note ${current.stack.name}: ${protectedAddresses.join(', ')} have prevent_destroy: destroy targets the rest, they go when the emulator stops`);
+        recordKept(current.tallies, protectedAddresses);
+      }
       await phase(current, 'destroy', ['destroy', '-json', '-auto-approve', '-input=false', '-no-color', ...targets.map((t) => `-target=${t}`)]);
     }
   } finally {
-    emulator.stop();
+    stopAll();
     process.removeListener('SIGINT', stopOnSignal);
     process.removeListener('SIGTERM', stopOnSignal);
   }
@@ -349,7 +359,7 @@ async function motoServer(runner: Runner): Promise<{ server: string } | { blocke
     if (error instanceof VerifyError) return { blocked: error.message };
     throw error;
   }
-  return { server: path.join(venv, 'bin', 'moto_server') };
+  return { server: path.join(venv, 'bin', 'python') };
 }
 
 export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<number> {

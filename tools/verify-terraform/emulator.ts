@@ -95,12 +95,13 @@ export function servicesOf(stack: Stack): string[] {
 }
 
 /**
- * Test credentials for an account. moto reads a 12-digit access key id as the account to act in (moto docs
- * "Multi-Account support", 5.x), so `allowed_account_ids` and aws_caller_identity see the stack's real account.
+ * Test credentials. moto 5.2.5 answers for the account in `MOTO_ACCOUNT_ID` (core/responses.py
+ * get_current_account), so each emulated account is its own moto server and the credentials only need to be
+ * well-formed; `allowed_account_ids` and aws_caller_identity then see the stack's real account.
  */
-export const credentialsFor = (accountId: string): JsonObject => ({ access_key: accountId, secret_key: 'verify-terraform-test-secret' });
+export const TEST_CREDENTIALS: JsonObject = { access_key: 'verify-terraform-test', secret_key: 'verify-terraform-test' };
 
-/** The account a provider configuration is allowed to act in (its single allowed_account_ids entry). */
+/** The account a provider configuration acts in (its single allowed_account_ids entry). */
 export function accountOf(provider: JsonObject, stackName: string): string {
   const allowed = provider.allowed_account_ids;
   if (!Array.isArray(allowed) || allowed.length !== 1 || typeof allowed[0] !== 'string') {
@@ -116,31 +117,34 @@ export function stateAccountOf(bucket: string, stackName: string): string {
   return match[1];
 }
 
+/** The emulator endpoint of an AWS account (one moto server each). */
+export type EndpointOf = (accountId: string) => string;
+
 const endpointMap = (services: readonly string[], endpoint: string): JsonObject => Object.fromEntries(services.map((service) => [service, endpoint]));
 
 /** Settings that make an S3 backend (or a terraform_remote_state reading one) talk to the emulator. */
-function s3BackendToEmulator(config: JsonObject, endpoint: string, stackName: string): JsonObject {
+function s3BackendToEmulator(config: JsonObject, endpointOf: EndpointOf, stackName: string): JsonObject {
   if (typeof config.bucket !== 'string') throw new VerifyError(`stack ${stackName}: S3 backend config has no bucket`);
   return {
     ...config,
-    ...credentialsFor(stateAccountOf(config.bucket, stackName)),
-    endpoints: endpointMap(['s3', 'sts', 'iam'], endpoint),
+    ...TEST_CREDENTIALS,
+    endpoints: endpointMap(['s3', 'sts', 'iam'], endpointOf(stateAccountOf(config.bucket, stackName))),
     use_path_style: true,
     skip_metadata_api_check: true,
   };
 }
 
 /**
- * The override file for running `stack` against the emulator at `endpoint`:
- * - every aws provider configuration gets the endpoints of the services the stack uses, test credentials
- *   for its own account, path-style S3 and no instance-metadata lookup; its assume_role is kept, so the
+ * The override file for running `stack` against the emulator (`endpointOf` an account):
+ * - every aws provider configuration gets the endpoints of the services the stack uses on its account's
+ *   server, test credentials, path-style S3 and no instance-metadata lookup; its assume_role is kept, so the
  *   emulator issues the role's credentials as in a real run. Account lookup stays on: moto answers it, and
  *   allowed_account_ids is checked against it;
  * - an S3 backend keeps bucket, key, KMS key and lock file, and reaches the state bucket the bootstrap stack
  *   created in the emulator; a local backend writes into the working copy;
  * - terraform_remote_state data sources read the upstream stacks' state from that same emulated bucket.
  */
-export function emulatorOverride(stack: Stack, endpoint: string): JsonObject {
+export function emulatorOverride(stack: Stack, endpointOf: EndpointOf): JsonObject {
   const services = servicesOf(stack);
   const providers = records(isRecord(stack.json.provider) ? stack.json.provider.aws : undefined);
   if (providers.length === 0) throw new VerifyError(`stack ${stack.name}: no provider.aws configuration to point at the emulator`);
@@ -148,8 +152,8 @@ export function emulatorOverride(stack: Stack, endpoint: string): JsonObject {
     provider: {
       aws: providers.map((provider) => ({
         ...(typeof provider.alias === 'string' ? { alias: provider.alias } : {}),
-        ...credentialsFor(accountOf(provider, stack.name)),
-        endpoints: [endpointMap(services, endpoint)],
+        ...TEST_CREDENTIALS,
+        endpoints: [endpointMap(services, endpointOf(accountOf(provider, stack.name)))],
         s3_use_path_style: true,
         // A string in the 6.x schema.
         skip_metadata_api_check: 'true',
@@ -158,7 +162,7 @@ export function emulatorOverride(stack: Stack, endpoint: string): JsonObject {
   };
   const terraform = isRecord(stack.json.terraform) ? stack.json.terraform : {};
   const backend = isRecord(terraform.backend) ? terraform.backend : {};
-  if (isRecord(backend.s3)) override.terraform = { backend: { s3: s3BackendToEmulator(backend.s3, endpoint, stack.name) } };
+  if (isRecord(backend.s3)) override.terraform = { backend: { s3: s3BackendToEmulator(backend.s3, endpointOf, stack.name) } };
   else if (isRecord(backend.local)) override.terraform = { backend: { local: { path: 'terraform.tfstate' } } };
   else throw new VerifyError(`stack ${stack.name}: backend ${JSON.stringify(Object.keys(backend))} is neither s3 nor local`);
   const data = isRecord(stack.json.data) ? stack.json.data : {};
@@ -167,10 +171,20 @@ export function emulatorOverride(stack: Stack, endpoint: string): JsonObject {
     if (!isRecord(block) || block.backend !== 's3' || !isRecord(block.config)) {
       throw new VerifyError(`stack ${stack.name}: data.terraform_remote_state.${name} must read an s3 backend to be emulated`);
     }
-    return [name, { config: s3BackendToEmulator(block.config, endpoint, stack.name) }] as const;
+    return [name, { config: s3BackendToEmulator(block.config, endpointOf, stack.name) }] as const;
   });
   if (remoteOverrides.length > 0) override.data = { terraform_remote_state: Object.fromEntries(remoteOverrides) };
   return override;
+}
+
+/** Every account the emulated run of `stack` touches: its providers' and its state buckets'. */
+export function accountsOf(stack: Stack): string[] {
+  const accounts = new Set<string>();
+  emulatorOverride(stack, (account) => {
+    accounts.add(account);
+    return 'http://127.0.0.1';
+  });
+  return [...accounts].sort();
 }
 
 /** Copies a stack's synthesized JSON into `workDir` and writes the override beside it. */
@@ -197,13 +211,20 @@ export interface Emulator {
   stop(): void;
 }
 
-/** Starts `moto_server` on 127.0.0.1 and waits until it answers; `stop()` ends its whole process group. */
-export async function startMoto(motoServer: string, logFile: string, timeoutSeconds = 60): Promise<Emulator> {
+/** emulator/serve.py: moto's server plus a log line for each action it lacks. */
+export const SERVE_SCRIPT = path.join(__dirname, 'emulator', 'serve.py');
+
+/**
+ * Starts moto's server (through serve.py, with the locked environment's `python`) on 127.0.0.1 as account
+ * `accountId` and waits until it answers; `stop()` ends its whole process group.
+ */
+export async function startMoto(python: string, accountId: string, logFile: string, timeoutSeconds = 120): Promise<Emulator> {
   const port = await freePort();
   const log = fs.openSync(logFile, 'a');
-  const child: ChildProcess = spawn(motoServer, ['-H', '127.0.0.1', '-p', String(port)], {
+  const child: ChildProcess = spawn(python, [SERVE_SCRIPT, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', log, log],
     detached: true,
+    env: { ...process.env, MOTO_ACCOUNT_ID: accountId },
   });
   fs.closeSync(log);
   const stop = (): void => killGroup(child.pid);
@@ -212,7 +233,7 @@ export async function startMoto(motoServer: string, logFile: string, timeoutSeco
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? 1));
   while (Date.now() < deadline) {
-    if (exited !== null) throw new VerifyError(`moto_server exited (code ${exited}) before answering; see ${logFile}`);
+    if (exited !== null) throw new VerifyError(`moto's server exited (code ${exited}) before answering; see ${logFile}`);
     try {
       // moto's own API answers once the server is up (moto docs "Server mode").
       const response = await fetch(`${endpoint}/moto-api/data.json`);
@@ -223,5 +244,5 @@ export async function startMoto(motoServer: string, logFile: string, timeoutSeco
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   stop();
-  throw new VerifyError(`moto_server did not answer on ${endpoint} within ${timeoutSeconds}s; see ${logFile}`);
+  throw new VerifyError(`moto's server did not answer on ${endpoint} within ${timeoutSeconds}s; see ${logFile}`);
 }
