@@ -1,7 +1,7 @@
 /** Arguments of `npm run verify:terraform`. */
 import * as os from 'os';
 
-export const VERIFY_USAGE = `usage: npm run verify:terraform -- [--only validate|emulator] [--stack NAME]... [--jobs N] [--providers mirror|registry] [--dir cdktf.out] [--keep]
+export const VERIFY_USAGE = `usage: npm run verify:terraform -- [--only validate|emulator] [--stack NAME]... [--jobs N] [--providers mirror|registry] [--dir cdktf.out] [--keep] [--toolchain-cached]
 
   --only STEP        validate (init + validate of every stack) or emulator (plan/apply/destroy of the base
                      stacks against moto); default both
@@ -12,6 +12,8 @@ export const VERIFY_USAGE = `usage: npm run verify:terraform -- [--only validate
                      a plugin cache (GitHub runners)
   --dir DIR          synthesized output holding stacks/<stack>/cdk.tf.json (default cdktf.out)
   --keep             keep the temporary working directories (their path is printed)
+  --toolchain-cached only check that the binary and every pinned provider are already here (no build,
+                     no network): exit 0 if so, 3 naming what is missing (.ci/run runs the rest only then)
 
 Exit status: 0 everything verified; 1 a stack failed (Terraform's message and the stack are printed);
 2 bad arguments or input; 3 something could not be verified here (a provider or tool could not be obtained).
@@ -29,6 +31,7 @@ export interface VerifyArgs {
   readonly providers: ProviderMode;
   readonly dir: string;
   readonly keep: boolean;
+  readonly toolchainCached: boolean;
   readonly help: boolean;
 }
 
@@ -44,6 +47,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | string {
   let providers: ProviderMode = 'mirror';
   let dir = 'cdktf.out';
   let keep = false;
+  let toolchainCached = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const eq = argv[i].startsWith('--') ? argv[i].indexOf('=') : -1;
@@ -57,6 +61,9 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | string {
         break;
       case '--keep':
         keep = true;
+        break;
+      case '--toolchain-cached':
+        toolchainCached = true;
         break;
       case '--only':
       case '--stack':
@@ -82,5 +89,5 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | string {
         return `unknown argument "${argv[i]}"`;
     }
   }
-  return { steps, stacks, jobs, providers, dir, keep, help };
+  return { steps, stacks, jobs, providers, dir, keep, toolchainCached, help };
 }

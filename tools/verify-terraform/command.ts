@@ -39,6 +39,9 @@ export interface VerifyIo {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/** Prefix of the temporary working directory of a run (removed at the end unless --keep). */
+export const WORK_PREFIX = 'verify-terraform-run-';
+
 export const EXIT = { ok: 0, failed: 1, usage: 2, blocked: 3 } as const;
 
 /** The base layers the emulator applies (in this order, destroyed in reverse) and the one it only plans. */
@@ -362,6 +365,24 @@ async function motoServer(runner: Runner): Promise<{ server: string } | { blocke
   return { server: path.join(venv, 'bin', 'python') };
 }
 
+/** `--toolchain-cached`: is everything here already, without building or downloading anything? */
+function toolchainCached(runner: Runner, pins: readonly ProviderPin[]): number {
+  const binary = findBinary(runner.io.env, runner.cache);
+  const mirror = mirrorDir(runner.cache);
+  const missing = [
+    ...(binary ? [] : [`a tofu or terraform (none on PATH, none built in ${openTofuPath(runner.cache)})`]),
+    ...pins
+      .filter((pin) => !(binary && inMirror(mirror, pin, binary.flavour)) && !findInMirrors([mirror, ...otherMirrors(runner.io.env)], pin))
+      .map((pin) => `provider ${pinKey(pin)} (not in ${mirror} nor another mirror)`),
+  ];
+  if (missing.length === 0) {
+    runner.say(`verify:terraform: toolchain cached (${binary!.path}; ${pins.map(pinKey).join(', ')})`);
+    return EXIT.ok;
+  }
+  runner.say(`verify:terraform: toolchain not cached: missing ${missing.join('; ')}`);
+  return EXIT.blocked;
+}
+
 export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<number> {
   const args = parseVerifyArgs(argv);
   if (typeof args === 'string') {
@@ -385,7 +406,8 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
     io.stderr(`verify:terraform: ${error.message}\n`);
     return EXIT.usage;
   }
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-terraform-'));
+  if (args.toolchainCached) return toolchainCached(runner, pins);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), WORK_PREFIX));
   try {
     const binary = await runner.binary();
     if (typeof binary === 'string') {

@@ -13,6 +13,7 @@ describe('parseVerifyArgs', () => {
       providers: 'registry',
       dir: 'out',
       keep: true,
+      toolchainCached: false,
       help: false,
     });
   });

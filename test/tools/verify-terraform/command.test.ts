@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { runVerify, terraformEnv } from '../../../tools/verify-terraform/command';
+import * as os from 'os';
+import { runVerify, terraformEnv, WORK_PREFIX } from '../../../tools/verify-terraform/command';
 import { DEFAULT_HOST, mirrorDir, mirrorExecutable } from '../../../tools/verify-terraform/toolchain';
 import { FIXTURES, outDirWith, tempDir } from './helpers';
 
@@ -71,10 +72,12 @@ describe('npm run verify:terraform -- --only validate', () => {
   });
 
   it('passes when every stack is valid, and leaves no working directory behind', async () => {
-    const { bin } = fakeTerraform();
-    const tmp = tempDir();
-    const { code, out } = await verify(['--only', 'validate', '--dir', outDirWith({ shared: good })], { PATH: bin, HOME: tempDir(), VERIFY_TERRAFORM_CACHE: cacheWithRandom(), TMPDIR: tmp });
+    const { bin, calls } = fakeTerraform();
+    const { code, out } = await verify(['--only', 'validate', '--dir', outDirWith({ shared: good })], { PATH: bin, HOME: tempDir(), VERIFY_TERRAFORM_CACHE: cacheWithRandom() });
     expect({ code, summary: out.trim().split('\n').pop() }).toEqual({ code: 0, summary: expect.stringMatching(/^validate: 1 ok, 0 failed, 0 blocked in /) });
+    const workDir = /^(\S+)\/validate\/shared /m.exec(fs.readFileSync(calls, 'utf8'))![1];
+    expect(path.basename(workDir).startsWith(WORK_PREFIX) && path.dirname(workDir) === os.tmpdir()).toBe(true);
+    expect(fs.existsSync(workDir)).toBe(false);
   });
 
   it('reports a provider it cannot obtain as BLOCKED (exit 3) with the reason, and the stacks that need it', async () => {
@@ -93,6 +96,20 @@ describe('npm run verify:terraform -- --only validate', () => {
     expect(missing).toMatchObject({ code: 2, err: expect.stringMatching(/stacks does not exist: run `npm run synth` first/) });
     const unknown = await verify(['--stack', 'dev-nope', '--dir', outDirWith({ shared: good })], { PATH: '' });
     expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining('--stack dev-nope: no such stack') });
+  });
+});
+
+describe('--toolchain-cached', () => {
+  it('says what is missing without building anything (exit 3), and exit 0 once everything is there', async () => {
+    const { bin, calls } = fakeTerraform();
+    const dir = outDirWith({ shared: good });
+    expect(await verify(['--toolchain-cached', '--dir', dir], { PATH: bin, HOME: tempDir(), VERIFY_TERRAFORM_CACHE: tempDir() })).toMatchObject({
+      code: 3,
+      out: expect.stringMatching(/^verify:terraform: toolchain not cached: missing provider hashicorp\/random@3\.7\.2 \(not in /),
+    });
+    expect(await verify(['--toolchain-cached', '--dir', dir], { PATH: bin, HOME: tempDir(), VERIFY_TERRAFORM_CACHE: cacheWithRandom() })).toMatchObject({ code: 0, out: expect.stringContaining('toolchain cached') });
+    expect(fs.existsSync(calls)).toBe(false);
+    expect(await verify(['--toolchain-cached', '--dir', dir], { PATH: tempDir(), HOME: tempDir(), VERIFY_TERRAFORM_CACHE: cacheWithRandom() })).toMatchObject({ code: 3, out: expect.stringContaining('a tofu or terraform (none on PATH') });
   });
 });
 
