@@ -298,7 +298,8 @@ async function emulatorRun(runner: Runner, binary: TerraformBinary, stacks: read
       run.phases.push(which);
       const gaps = lines.filter((l) => l.includes('emulator lacks')).length;
       run.gaps += gaps;
-      if (result.code !== 0) run.failures += lines.length - gaps || 1;
+      // A failed phase counts its real errors; one whose only errors are emulator gaps counts none.
+      if (result.code !== 0) run.failures += lines.length > gaps ? lines.length - gaps : gaps > 0 ? 0 : 1;
       const errors = lines.length > 0 ? lines : result.code !== 0 ? [`${which}: ${failureText(result)}`] : [];
       runner.say(`  ${result.code === 0 ? 'ok  ' : 'FAIL'} ${run.stack.name} ${which} ${seconds(result.seconds)}`);
       for (const line of errors) runner.say(`         ${line}`);
@@ -354,7 +355,9 @@ async function motoServer(runner: Runner): Promise<{ server: string } | { blocke
     if (!uv) {
       const python = onPath('python3', runner.io.env.PATH);
       if (!python) return { blocked: `no uv and no python3 to install uv ${UV_VERSION} with` };
-      await runner.build({ what: `install uv ${UV_VERSION}`, command: python, args: ['-m', 'pip', 'install', '--quiet', '--target', uvHome, `uv==${UV_VERSION}`] }, 'uv.log');
+      // In its own venv: a system Python may refuse pip installs (PEP 668).
+      await runner.build({ what: 'create a venv for uv', command: python, args: ['-m', 'venv', uvHome] }, 'uv.log');
+      await runner.build({ what: `install uv ${UV_VERSION}`, command: path.join(uvHome, 'bin', 'pip'), args: ['install', '--quiet', `uv==${UV_VERSION}`] }, 'uv.log');
       uv = path.join(uvHome, 'bin', 'uv');
     }
     await runner.build({ what: 'sync the moto environment', command: uv, args: ['sync', '--frozen', '--no-install-project', '--project', project], env: { UV_PROJECT_ENVIRONMENT: venv } }, 'moto-env.log');
