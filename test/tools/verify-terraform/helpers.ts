@@ -9,8 +9,16 @@ import { loadStacks, type Stack } from '../../../tools/verify-terraform/stacks';
 export const FIXTURES = path.join(__dirname, 'fixtures');
 export const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 
+const created: string[] = [];
+// Every temporary directory of a test file goes when the file's tests are done.
+afterAll(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'verify-terraform-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 let synthesized: { dir: string; stacks: Stack[] } | undefined;
