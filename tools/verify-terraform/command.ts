@@ -30,7 +30,7 @@ import {
   type BuildStep,
   type TerraformBinary,
 } from './toolchain';
-import { OPENTOFU, UV_VERSION } from './versions';
+import { OPENTOFU, PROVIDER_UNAVAILABLE, UV_VERSION } from './versions';
 
 export interface VerifyIo {
   readonly stdout: (text: string) => void;
@@ -134,7 +134,10 @@ class Runner {
       return undefined;
     }
     const recipe = recipeFor(pin);
-    if (!recipe) return `no build recipe (tools/verify-terraform/versions.ts): the Go module proxy here serves no version of its module, so its release commit could not be built; use --providers registry, or put terraform-provider-${pin.type}_v${pin.version} in ${path.dirname(mirrorExecutable(mirror, DEFAULT_HOST[binary.flavour], pin))}`;
+    if (!recipe) {
+      const why = PROVIDER_UNAVAILABLE[pinKey(pin)];
+      return `no build recipe in tools/verify-terraform/versions.ts${why ? ` (${why})` : ''}; use --providers registry, or put terraform-provider-${pin.type}_v${pin.version} in ${path.dirname(mirrorExecutable(mirror, DEFAULT_HOST[binary.flavour], pin))}`;
+    }
     if (!onPath('go', this.io.env.PATH)) return 'not in the mirror, and no go on PATH to build it';
     this.say(`  building ${pinKey(pin)} from ${recipe.module}@${recipe.pseudoVersion} (tag ${recipe.tag})`);
     try {

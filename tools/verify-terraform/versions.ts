@@ -65,5 +65,11 @@ export const PROVIDER_RECIPES: Readonly<Record<string, ProviderRecipe>> = {
   },
 };
 
+/** Why a pinned provider has no recipe, for the BLOCKED line (the attempts are in the README). */
+export const PROVIDER_UNAVAILABLE: Readonly<Record<string, string>> = {
+  'hashicorp/aws@6.25.0':
+    'the Go module proxy here refuses every version of github.com/hashicorp/terraform-provider-aws (403 "This module version is not available"), and its repository is too large to read the v6.25.0 commit from',
+};
+
 /** The uv that syncs the emulator's locked environment (tools/verify-terraform/emulator/uv.lock). */
 export const UV_VERSION = '0.13.9';

@@ -85,7 +85,7 @@ describe('npm run verify:terraform -- --only validate', () => {
     const withNull = { ...good, terraform: { required_providers: { ...good.terraform.required_providers, null: { source: 'hashicorp/null', version: '3.2.4' } } } };
     const { code, out } = await verify(['--only', 'validate', '--dir', outDirWith({ 'dev-network': withNull, shared: good })], { PATH: bin, HOME: tempDir(), VERIFY_TERRAFORM_CACHE: cacheWithRandom() });
     expect(code).toBe(3);
-    expect(out).toMatch(/ {2}BLOCKED hashicorp\/null@3\.2\.4: no build recipe \(tools\/verify-terraform\/versions\.ts\)/);
+    expect(out).toMatch(/ {2}BLOCKED hashicorp\/null@3\.2\.4: no build recipe in tools\/verify-terraform\/versions\.ts; use --providers registry/);
     expect(out).toMatch(/ {2}BLOCKED dev-network\s+0\.0s {2}provider hashicorp\/null@3\.2\.4 not available/);
     expect(out).toMatch(/ {2}ok {6}shared/);
     expect(out).toContain('not everything could be verified here (BLOCKED above)');
