@@ -24,6 +24,8 @@ export const RANDOM_PROVIDER = { source: 'hashicorp/random', version: '3.7.2' } 
 
 /** StorageClass every persistent volume of the platform uses: gp3, encrypted with the cluster's volume key. */
 export const ENCRYPTED_STORAGE_CLASS = 'gp3-encrypted';
+/** Annotation making a StorageClass the one claims without `storageClassName` get (Kubernetes docs, "Change the default StorageClass"). */
+export const DEFAULT_STORAGE_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 export const MONITORING_NAMESPACE = 'monitoring';
 export const LOGGING_NAMESPACE = 'logging';
 /** Kubernetes secret (synced from Secrets Manager) holding Grafana's admin user and password. */
@@ -81,6 +83,8 @@ export class ClusterObservability extends Construct {
   readonly containerLogGroupName: string;
   readonly alertmanagerRoleArn: string;
   readonly fluentBitRoleArn: string;
+  /** The default, encrypted StorageClass; releases with persistent volumes depend on it. */
+  readonly storageClass: StorageClassV1;
 
   constructor(scope: Construct, id: string, props: ClusterObservabilityProps) {
     super(scope, id);
@@ -96,15 +100,19 @@ export class ClusterObservability extends Construct {
       pinnedRelease(this, releaseId, { name, namespace, chart, values, dependsOn });
     const roleAnnotation = (arn: string) => ({ 'eks.amazonaws.com/role-arn': arn });
 
-    // Persistent volumes: gp3, encrypted with the cluster's volume key (EKS's default gp2 class is not).
+    // Persistent volumes: gp3, encrypted with the cluster's volume key. Also the cluster's default class:
+    // EKS 1.30+ marks no class default (its gp2 class is unencrypted and not default), so a claim that
+    // names no class would stay Pending and time out an atomic release.
     const storageClass = new StorageClassV1(this, 'EncryptedStorageClass', {
-      metadata: { name: ENCRYPTED_STORAGE_CLASS },
+      metadata: { name: ENCRYPTED_STORAGE_CLASS, annotations: { [DEFAULT_STORAGE_CLASS_ANNOTATION]: 'true' } },
       storageProvisioner: 'ebs.csi.aws.com',
       reclaimPolicy: 'Retain',
       volumeBindingMode: 'WaitForFirstConsumer',
       allowVolumeExpansion: true,
       parameters: { type: 'gp3', encrypted: 'true', kmsKeyId: cluster.volumeKeyArn },
     });
+
+    this.storageClass = storageClass;
 
     // node-exporter and Fluent Bit read the host (host PID/network, /var/log), which only the
     // privileged Pod Security level admits; warnings still report anything beyond `restricted`.
@@ -259,31 +267,62 @@ export class ClusterObservability extends Construct {
       tolerations: [{ operator: 'Exists' }],
       priorityClassName: 'system-node-critical',
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-      serviceMonitor: { enabled: true, additionalLabels: { release: PROMETHEUS_RELEASE } },
-      config: {
-        filters: [
-          '[FILTER]',
-          '    Name                kubernetes',
-          '    Match               kube.*',
-          '    Merge_Log           On',
-          '    Keep_Log            Off',
-          '    K8S-Logging.Parser  On',
-          '    K8S-Logging.Exclude On',
-        ].join('\n'),
-        outputs: [
-          '[OUTPUT]',
-          '    Name                cloudwatch_logs',
-          '    Match               kube.*',
-          `    region              ${region}`,
-          `    log_group_name      ${containerLogGroupName}`,
-          '    log_stream_prefix   pod.',
-          '    auto_create_group   Off',
-          '    retry_limit         5',
-        ].join('\n'),
-      },
+      // Chart 0.50.0 labels its ServiceMonitor with `serviceMonitor.selector` (templates/servicemonitor.yaml);
+      // it has no `additionalLabels`.
+      serviceMonitor: { enabled: true, selector: { release: PROMETHEUS_RELEASE } },
+      config: fluentBitPipeline({ region, logGroupName: containerLogGroupName }),
       // After kube-prometheus-stack: the chart renders its ServiceMonitor only when the CRD exists.
     }, [loggingNamespace, logGroup, this.prometheusStack]);
   }
+}
+
+/**
+ * Fluent Bit's inputs, filters and outputs. The inputs are chart 0.50.0's defaults (values.yaml
+ * `config.inputs`: container logs tagged `kube.*`, the kubelet's journal tagged `host.*`), written out
+ * so that every tag an input produces visibly has an output: the chart's own outputs go to
+ * Elasticsearch, and replacing only them left `host.*` with none, so kubelet logs were dropped.
+ */
+export function fluentBitPipeline(options: { region: string; logGroupName: string }): { inputs: string; filters: string; outputs: string } {
+  const section = (name: string, entries: Array<[string, string]>) =>
+    [`[${name}]`, ...entries.map(([k, v]) => `    ${k.padEnd(20)}${v}`)].join('\n');
+  const cloudwatch = (match: string, streamPrefix: string) =>
+    section('OUTPUT', [
+      ['Name', 'cloudwatch_logs'],
+      ['Match', match],
+      ['region', options.region],
+      ['log_group_name', options.logGroupName],
+      ['log_stream_prefix', streamPrefix],
+      ['auto_create_group', 'Off'],
+      ['retry_limit', '5'],
+    ]);
+  return {
+    inputs: [
+      section('INPUT', [
+        ['Name', 'tail'],
+        ['Path', '/var/log/containers/*.log'],
+        ['multiline.parser', 'docker, cri'],
+        ['Tag', 'kube.*'],
+        ['Mem_Buf_Limit', '5MB'],
+        ['Skip_Long_Lines', 'On'],
+      ]),
+      section('INPUT', [
+        ['Name', 'systemd'],
+        ['Tag', 'host.*'],
+        ['Systemd_Filter', '_SYSTEMD_UNIT=kubelet.service'],
+        ['Read_From_Tail', 'On'],
+      ]),
+    ].join('\n\n'),
+    filters: section('FILTER', [
+      ['Name', 'kubernetes'],
+      ['Match', 'kube.*'],
+      ['Merge_Log', 'On'],
+      ['Keep_Log', 'Off'],
+      ['K8S-Logging.Parser', 'On'],
+      ['K8S-Logging.Exclude', 'On'],
+    ]),
+    // Container logs in streams named by pod, the kubelet's in streams named by node.
+    outputs: [cloudwatch('kube.*', 'pod.'), cloudwatch('host.*', 'node.')].join('\n\n'),
+  };
 }
 
 /** Alertmanager routing: paging environments publish urgent (`page`, `critical`) alerts to SNS; everything else is recorded only. */

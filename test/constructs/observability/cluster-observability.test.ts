@@ -68,6 +68,27 @@ describe.each(Object.entries(built))('observability in %s-platform', (envName, {
     const storageClass = Object.values(json.resource.kubernetes_storage_class_v1 as Json)[0] as Json;
     expect(storageClass).toMatchObject({ storage_provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true' } });
     expect(storageClass.parameters.kmsKeyId).toMatch(/^\$\{/);
+    // EKS 1.30+ has no default class: without this, a claim naming no class stays Pending.
+    expect(storageClass.metadata.annotations).toEqual({ 'storageclass.kubernetes.io/is-default-class': 'true' });
+  });
+
+  it('gives every persistent volume an explicit class and size', () => {
+    const values = valuesOf(releaseNamed(json, 'kube-prometheus-stack'));
+    const claim = (spec: Json) => ({ storageClassName: spec.storageClassName, size: spec.resources.requests.storage });
+    expect(claim(values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec)).toEqual({ storageClassName: 'gp3-encrypted', size: expect.stringMatching(/^\d+Gi$/) });
+    expect(claim(values.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec)).toEqual({ storageClassName: 'gp3-encrypted', size: '5Gi' });
+    expect(values.grafana.persistence).toMatchObject({ enabled: true, storageClassName: 'gp3-encrypted', size: '10Gi' });
+  });
+
+  it('gives every log Fluent Bit reads an output (the kubelet journal included), labelled for Prometheus by the selector key', () => {
+    const values = valuesOf(releaseNamed(json, 'fluent-bit'));
+    const field = (section: string, key: string) => [...section.matchAll(new RegExp(`^\\s+${key}\\s+(\\S+)`, 'gm'))].map((m) => m[1]);
+    const tags = field(values.config.inputs, 'Tag');
+    const matches = field(values.config.outputs, 'Match');
+    expect(tags).toEqual(['kube.*', 'host.*']);
+    const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
+    for (const tag of tags) expect(matches.some((m) => glob(m).test(tag.replace('*', 'x')))).toBe(true);
+    expect(values.serviceMonitor).toEqual({ enabled: true, selector: { release: 'kube-prometheus-stack' } });
   });
 
   it('takes the Grafana admin from Secrets Manager and never writes the password into the configuration', () => {
