@@ -1,7 +1,8 @@
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { environments, shared } from '../../../environments';
-import { alertmanagerConfig, OBSERVABILITY_CHARTS, RANDOM_PROVIDER } from '../../../constructs/observability/cluster-observability';
+import { RANDOM_PROVIDER } from '../../../constructs/core/generated-secret';
+import { alertmanagerConfig, OBSERVABILITY_CHARTS } from '../../../constructs/observability/cluster-observability';
 import { ClusterStack } from '../../../stacks/cluster-stack';
 import { NetworkStack } from '../../../stacks/network-stack';
 import { PlatformServicesStack } from '../../../stacks/platform-services-stack';
@@ -26,6 +27,10 @@ function platformOf(envName: keyof typeof environments): { json: TerraformJson &
       logsBucketName: 'logs',
       logsBucketArn: 'arn:aws:s3:::logs',
       logsBucketKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k',
+      databaseUsers: {
+        airflow: { username: 'airflow', secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:users/airflow', passwordVersion: 1 },
+        mlflow: { username: 'mlflow', secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:users/mlflow', passwordVersion: 1 },
+      },
     },
     alerting: { alarmTopicArn: network.alarmTopic.topicArn, alarmTopicKeyArn: network.alarmTopic.encryptionKey.keyArn },
   });
@@ -95,12 +100,13 @@ describe.each(Object.entries(built))('observability in %s-platform', (envName, {
     const grafana = valuesOf(releaseNamed(json, 'kube-prometheus-stack')).grafana;
     expect(grafana.admin).toEqual({ existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' });
     expect(grafana.adminPassword).toBeUndefined();
-    const version = Object.values(json.resource.aws_secretsmanager_secret_version as Json)[0] as Json;
+    const version = Object.values(json.resource.aws_secretsmanager_secret_version as Json).find((v: Json) => String(v.secret_string_wo).includes('admin-user')) as Json;
     expect(version.secret_string).toBeUndefined();
-    const secret = Object.values(json.resource.aws_secretsmanager_secret as Json)[0] as Json;
+    const secret = Object.values(json.resource.aws_secretsmanager_secret as Json).find((x: Json) => String(x.name).endsWith('/grafana/admin')) as Json;
     expect(secret.recovery_window_in_days).toBe(environment.tier === 'production' ? 30 : 0);
     expect(version.secret_string_wo).toMatch(/ephemeral\.random_password\.\w+\.result/);
-    expect(json.ephemeral.random_password).toEqual({ [`${envName}_grafana_admin`]: { length: 32, special: false } });
+    expect(json.ephemeral.random_password).toMatchObject({ observability_grafanaadmin_0: { length: 32, special: false } });
+    expect(version.secret_string_wo).toContain('"admin-user" = "admin"');
     expect(json.terraform!.required_providers).toMatchObject({ random: RANDOM_PROVIDER });
     expect(Object.keys(json.resource)).not.toContain('random_password');
   });
