@@ -83,7 +83,9 @@ export class WorkloadsStack extends PlatformStack {
         modelUri: workloads.modelServing.modelUri,
         ingress: workloads.modelServing.ingress.enabled
           ? {
-              loadBalancerSubnetCidrs: subnets.private,
+              // Subnets only load balancers use: pods get their addresses in the private subnets.
+              loadBalancerSubnetCidrs: subnets.loadBalancer,
+              podSubnetCidrs: subnets.private,
               clientCidrs: [environment.network.cidr],
               certificateArn: workloads.modelServing.ingress.certificateArn,
               host: workloads.modelServing.ingress.host,
