@@ -19,7 +19,9 @@ export type GeneratedField =
 export interface GeneratedSecretProps {
   /** Secrets Manager name, e.g. `dev/airflow/keys`. */
   readonly secretName: string;
+  /** Description of the secret in Secrets Manager. */
   readonly description: string;
+  /** Customer-managed KMS key that encrypts the secret. */
   readonly kmsKeyArn: string;
   /** Days a deleted secret can be restored; 0 deletes it at once. @default 30 */
   readonly recoveryWindowDays?: number;

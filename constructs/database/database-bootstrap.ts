@@ -18,10 +18,13 @@ export interface BootstrapUser {
 }
 
 export interface DatabaseBootstrapProps {
+  /** The cluster whose OIDC provider the secret reader's role trusts. */
   readonly cluster: KubernetesCluster;
+  /** Region of Secrets Manager. */
   readonly region: string;
   /** Database host; a `host:port` endpoint is accepted and its port dropped. */
   readonly endpoint: string;
+  /** PostgreSQL port. */
   readonly port: number;
   /** Database the instance was created with; the Job connects to it as the master user. */
   readonly adminDatabaseName: string;

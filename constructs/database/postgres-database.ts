@@ -129,17 +129,6 @@ interface ParameterDefault {
   readonly applyMethod: 'immediate' | 'pending-reboot';
 }
 
-/**
- * An RDS PostgreSQL instance that is private, encrypted and observable by default:
- *
- * - isolated in its own security group that admits nothing until `allowFrom` names a peer group;
- * - storage, Performance Insights and the Secrets Manager master secret encrypted with its own KMS key;
- * - no password in configuration or state (`manage_master_user_password`), IAM authentication on;
- * - TLS enforced (`rds.force_ssl`), slow statements, connections and lock waits logged to KMS-encrypted
- *   log groups with retention, `pg_stat_statements` loaded;
- * - automated backups, a final snapshot, storage autoscaling on gp3, enhanced monitoring, and CloudWatch
- *   alarms on CPU, free storage and connections.
- */
 /** An application's own database user (see `PostgresDatabase.addApplicationUser`). */
 export interface ApplicationUser {
   readonly username: string;
@@ -153,6 +142,17 @@ export interface ApplicationUser {
   readSecretStatements(sidPrefix?: string): DataAwsIamPolicyDocumentStatement[];
 }
 
+/**
+ * An RDS PostgreSQL instance that is private, encrypted and observable by default:
+ *
+ * - isolated in its own security group that admits nothing until `allowFrom` names a peer group;
+ * - storage, Performance Insights and the Secrets Manager master secret encrypted with its own KMS key;
+ * - no password in configuration or state (`manage_master_user_password`), IAM authentication on;
+ * - TLS enforced (`rds.force_ssl`), slow statements, connections and lock waits logged to KMS-encrypted
+ *   log groups with retention, `pg_stat_statements` loaded;
+ * - automated backups, a final snapshot, storage autoscaling on gp3, enhanced monitoring, and CloudWatch
+ *   alarms on CPU, free storage and connections.
+ */
 export class PostgresDatabase extends Construct {
   readonly instance: DbInstance;
   readonly encryptionKey: EncryptionKey;

@@ -48,9 +48,11 @@ export interface AirflowSizing {
 }
 
 export interface AirflowProps {
+  /** The cluster whose OIDC provider the IRSA roles trust. */
   readonly cluster: KubernetesCluster;
   /** Environment name, prefix of the keys secret's name. */
   readonly environmentName: string;
+  /** Region of Secrets Manager, S3 and the AWS connection. */
   readonly region: string;
   /** The Airflow chart, pinned. */
   readonly chart: PinnedChart;
@@ -78,6 +80,7 @@ export interface AirflowProps {
   };
   /** Bucket for remote task logs (under `AIRFLOW_LOG_PREFIX`). */
   readonly logs: { readonly bucketName: string; readonly bucketArn: string; readonly kmsKeyArn: string };
+  /** Replicas, requests and limits of the components. */
   readonly sizing: AirflowSizing;
   /** Days a deleted keys secret can be restored; 0 frees the name at once. @default 30 */
   readonly secretRecoveryWindowDays?: number;
