@@ -1,5 +1,6 @@
 import { Testing } from 'cdktf';
 import * as fs from 'fs';
+import { parse } from 'yaml';
 import { environments, shared } from '../../../environments';
 import { OBSERVABILITY_CHARTS } from '../../../constructs/observability/cluster-observability';
 import { buildPlatform } from '../../../stacks/platform';
@@ -26,6 +27,22 @@ describe('every Helm value the stacks set is a key of the pinned chart version',
     const problems = checkReleaseValues(stack.node.id, JSON.parse(Testing.synth(stack, false)));
     const unchecked = problems.filter((p) => !(`${p.chart}@${p.version}` in TYPED_NOT_TREED && p.message.startsWith('no key tree')));
     expect(unchecked.map((p) => `${p.release}: ${p.message}`)).toEqual([]);
+  });
+
+  it.each(stacks.map((stack) => [stack.node.id, stack] as const))('%s: every persistent volume a chart is given has an explicit class and size', (_id, stack) => {
+    const releases = Object.values((JSON.parse(Testing.synth(stack, false)).resource?.helm_release ?? {}) as Record<string, { values?: string[] }>);
+    const problems: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (typeof node !== 'object' || node === null) return;
+      const map = node as Record<string, unknown>;
+      const persistence = map.persistence as Record<string, unknown> | undefined;
+      if (persistence?.enabled === true && !(persistence.storageClassName && persistence.size)) problems.push(`${at}.persistence`);
+      const claim = (map.volumeClaimTemplate as { spec?: Record<string, any> } | undefined)?.spec; // eslint-disable-line @typescript-eslint/no-explicit-any
+      if (claim && !(claim.storageClassName && claim.resources?.requests?.storage)) problems.push(`${at}.volumeClaimTemplate`);
+      for (const [key, child] of Object.entries(map)) walk(child, at ? `${at}.${key}` : key);
+    };
+    for (const release of releases) for (const doc of release.values ?? []) walk(parse(doc), '');
+    expect(problems).toEqual([]);
   });
 
   it('finds a key the chart does not have: fluent-bit 0.50.0 has no serviceMonitor.additionalLabels', () => {
