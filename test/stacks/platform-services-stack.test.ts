@@ -267,6 +267,18 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
 });
 
 describe('PlatformServicesStack options', () => {
+  it('runs the bootstrap Job again (a new name) when a password version changes, and rolls Airflow\'s pods', () => {
+    const jobOf = (backends: AirflowBackends) => {
+      const json = JSON.parse(build('dev', backends).synthesized);
+      const rels = releases(json);
+      return { job: (parse(rels['database-bootstrap'].values[0]).resources as Json[])[0].metadata.name, pods: parse(rels.airflow.values[0]).airflowPodAnnotations };
+    };
+    const before = jobOf(airflow);
+    const after = jobOf({ ...airflow, databaseUsers: { ...airflow.databaseUsers, airflow: { ...airflow.databaseUsers.airflow, passwordVersion: 2 } } });
+    expect(after.job).not.toBe(before.job);
+    expect([before.pods, after.pods]).toEqual([{ 'platform.mlops/database-password-version': '1' }, { 'platform.mlops/database-password-version': '2' }]);
+  });
+
   it('asks for no KMS grant when the database secret uses the AWS-managed key', () => {
     const withoutKey: AirflowBackends = { ...airflow, databaseSecretKmsKeyArn: undefined };
     const json = JSON.parse(build('dev', withoutKey).synthesized);
