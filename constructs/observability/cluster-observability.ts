@@ -18,7 +18,6 @@ export const OBSERVABILITY_CHARTS = {
   fluentBit: { repository: 'https://fluent.github.io/helm-charts', chart: 'fluent-bit', version: '0.50.0' },
 } as const satisfies Record<string, PinnedChart>;
 
-
 /** StorageClass every persistent volume of the platform uses: gp3, encrypted with the cluster's volume key. */
 export const ENCRYPTED_STORAGE_CLASS = 'gp3-encrypted';
 /** Annotation making a StorageClass the one claims without `storageClassName` get (Kubernetes docs, "Change the default StorageClass"). */
