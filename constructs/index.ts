@@ -8,5 +8,6 @@ export * from './iam';
 export * from './kubernetes';
 export * from './network';
 export * from './observability';
+export * from './orchestration';
 export * from './registry';
 export * from './storage';

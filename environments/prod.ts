@@ -53,7 +53,7 @@ export const prod: EnvironmentInput = {
     bastion: { enabled: false },
   },
   platform: {
-    airflow: { dagsRepository: 'https://github.com/mlops-platform/pipelines.git', dagsBranch: 'release' },
+    airflow: { imageTag: '0.1.0', dagsRef: 'pipelines-v0.1.0' },
   },
   workloads: {
     modelServing: {

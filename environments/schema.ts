@@ -166,11 +166,29 @@ const cluster = z.strictObject({
     .default({ enabled: false, instanceType: 't4g.nano' }),
 });
 
+/** A git ref that cannot move: a full commit SHA or a version tag (`v1.4.0`, `pipelines-v1.4.0`), never a branch. */
+const pinnedGitRef = z
+  .string()
+  .regex(
+    /^([0-9a-f]{40}|(refs\/tags\/)?[A-Za-z][\w.-]*?-?v?\d+\.\d+\.\d+([.-][\w.]+)?|v?\d+\.\d+\.\d+([.-][\w.]+)?)$/,
+    'must be a full 40-character commit SHA or a version tag such as "v1.4.0" or "pipelines-v1.4.0" (a branch would move under a running deployment)',
+  );
+
 const airflow = z.strictObject({
-  /** Git repository holding the DAGs (HTTPS), synced by git-sync. */
-  dagsRepository: z.string().regex(/^https:\/\/[^\s]+\.git$/, 'must be an https URL ending in .git'),
-  dagsBranch: z.string().min(1).default('main'),
-  dagsSubPath: z.string().default('dags'),
+  /**
+   * Tag of the pipelines image (shared ECR repository `data-pipeline`) Airflow runs: the DAGs import
+   * their Python package from it.
+   */
+  imageTag: immutableImageTag,
+  /**
+   * Git repository holding the DAGs (HTTPS), synced by git-sync.
+   * @default - this repository (`shared.github.repository`), whose DAGs live in `workloads/pipelines/dags`
+   */
+  dagsRepository: z.string().regex(/^https:\/\/[^\s]+\.git$/, 'must be an https URL ending in .git').optional(),
+  /** The ref git-sync checks out (git-sync v4 `--ref`), pinned: DAG changes are promoted like image tags. */
+  dagsRef: pinnedGitRef,
+  /** Folder of the DAGs inside the repository. */
+  dagsSubPath: z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, 'must be a relative path without leading or trailing "/"').default('workloads/pipelines/dags'),
 });
 
 const platform = z.strictObject({

@@ -48,7 +48,7 @@ export const staging: EnvironmentInput = {
     bastion: { enabled: true, instanceType: 't4g.nano' },
   },
   platform: {
-    airflow: { dagsRepository: 'https://github.com/mlops-platform/pipelines.git', dagsBranch: 'main' },
+    airflow: { imageTag: '0.1.0', dagsRef: 'pipelines-v0.1.0' },
   },
   workloads: {
     modelServing: {

@@ -73,6 +73,22 @@ export function checkPeer(problems: PropsProblems, field: string, peer: NetworkP
   checkLabels(problems, `${field}.podLabels`, peer.podLabels);
 }
 
+/** The address range of an IPv4 CIDR as [first, last], or undefined when it is not one. */
+function cidrRange(cidr: string): [number, number] | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!match) return undefined;
+  const base = match.slice(1, 5).reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const size = 2 ** (32 - Number(match[5]));
+  const first = Math.floor(base / size) * size;
+  return [first, first + size - 1];
+}
+
+/** Whether two IPv4 CIDRs share any address (false when either is not a literal CIDR). */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const [x, y] = [cidrRange(a), cidrRange(b)];
+  return x !== undefined && y !== undefined && x[0] <= y[1] && y[0] <= x[1];
+}
+
 export function checkRules(problems: PropsProblems, field: string, rules: readonly NetworkRule[] | undefined): void {
   (rules ?? []).forEach((rule, i) => {
     checkPeer(problems, `${field}[${i}].peer`, rule.peer);

@@ -1,6 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PostgresDatabase } from '../constructs/database';
+import { type ApplicationUser, PostgresDatabase } from '../constructs/database';
 import { EncryptionKey } from '../constructs/encryption';
 import type { Network } from '../constructs/network';
 import type { AlarmTopic } from '../constructs/observability';
@@ -27,6 +27,17 @@ export function dataBucketName(environment: string, purpose: string, accountId: 
   return `${DATA_BUCKET_PREFIX}-${environment}-${purpose}-${accountId}`;
 }
 
+/**
+ * One database and one database user per application on the shared instance: Airflow and MLflow both
+ * version their schema in an `alembic_version` table, so sharing one database makes the second
+ * migration fail; and neither logs in as the master user, whose password RDS rotates.
+ */
+export const APPLICATION_DATABASES = { airflow: 'airflow', mlflow: 'mlflow' } as const;
+export type ApplicationKey = keyof typeof APPLICATION_DATABASES;
+
+/** Bump an application's number to give it a new database password (rolled out in the same apply). */
+export const DATABASE_PASSWORD_VERSIONS: Record<ApplicationKey, number> = { airflow: 1, mlflow: 1 };
+
 export interface DataStackProps {
   /** The environment's network (from `NetworkStack`); the database goes into its database subnets. */
   readonly network: Network;
@@ -46,6 +57,8 @@ export class DataStack extends PlatformStack {
   readonly accessLogBucket: AccessLogBucket;
   readonly buckets: Readonly<Record<DataBucketKey, DataBucket>>;
   readonly database: PostgresDatabase;
+  /** Each application's own database user (named like its database). */
+  readonly databaseUsers: Readonly<Record<ApplicationKey, ApplicationUser>>;
   readonly alarmTopic: AlarmTopic;
   readonly alarmTopicArn: string;
 
@@ -113,6 +126,13 @@ export class DataStack extends PlatformStack {
       // Validation requires deletion protection in production; elsewhere config may turn it off on purpose.
       recordSuppression(this.database.instance, 'AWS-RDS-005', `${env} is a ${environment.tier} environment whose database is disposable by configuration (data.database.deletionProtection = false)`);
     }
+
+    // Environments other than production are torn down and rebuilt: free the secrets' names at once.
+    const recoveryWindowDays = environment.tier === 'production' ? 30 : 0;
+    this.databaseUsers = {
+      airflow: this.database.addApplicationUser(APPLICATION_DATABASES.airflow, { recoveryWindowDays, passwordVersion: DATABASE_PASSWORD_VERSIONS.airflow }),
+      mlflow: this.database.addApplicationUser(APPLICATION_DATABASES.mlflow, { recoveryWindowDays, passwordVersion: DATABASE_PASSWORD_VERSIONS.mlflow }),
+    };
 
     new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });
     new TerraformOutput(this, 'database_port', { value: this.database.port });

@@ -3,22 +3,32 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { Fn, type TerraformResource, Token } from 'cdktf';
+import type { TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { KubernetesCluster } from '../constructs/cluster/kubernetes-cluster';
 import { pinnedRelease } from '../constructs/cluster/helm-release';
-import { kmsViaService } from '../constructs/core/grants';
 import { loadBalancerControllerStatements } from '../constructs/cluster/load-balancer-controller-policy';
-import { SecretsManagerSync } from '../constructs/cluster/secrets-manager-sync';
+import { DatabaseBootstrap } from '../constructs/database/database-bootstrap';
 import { ClusterObservability } from '../constructs/observability/cluster-observability';
+import { Airflow, type AirflowSizing } from '../constructs/orchestration/airflow';
+import { ecrRepositoryUrl } from '../constructs/registry';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
+import { APPLICATION_DATABASES, type ApplicationKey } from './data-stack';
 import { stackName } from './names';
 import { clusterConnection } from './cluster-connection';
 import { PlatformStack } from './platform-stack';
 
 /**
+ * The hashicorp/helm provider version @cdktf/provider-helm 12.1.2 is generated for, and the Helm library
+ * it embeds (its go.mod at tag v3.1.1: helm.sh/helm/v3 v3.18.4). The newest provider, v3.1.2, embeds
+ * v3.18.5 (checked in hashicorp/terraform-provider-helm at that tag): no provider runs Helm 3.19 yet.
+ */
+export const HELM_PROVIDER = { version: '3.1.1', embeddedHelm: '3.18.4' } as const;
+
+/**
  * Every Helm chart this stack installs, pinned. Bump a version here, read the chart's upgrade notes,
- * and review the plan: the chart version is the only thing that moves a release.
+ * and review the plan: the chart version is the only thing that moves a release. Every version needs
+ * its key tree (tools/chart-values) or typed values, and must run on `HELM_PROVIDER.embeddedHelm`.
  */
 export const PLATFORM_CHARTS = {
   metricsServer: { repository: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', version: '3.13.0' },
@@ -27,24 +37,40 @@ export const PLATFORM_CHARTS = {
   externalSecrets: { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.6.0' },
   /** Plain manifests (the SecretStore and ExternalSecret) applied after the operator's CRDs exist. */
   raw: { repository: 'https://bedag.github.io/helm-charts', chart: 'raw', version: '1.1.0' },
-  airflow: { repository: 'https://airflow.apache.org', chart: 'airflow', version: '1.22.0' },
+  /**
+   * 1.21.0, not 1.22.0: 1.22.0 raised its minimum Helm to 3.19.0 (release notes of helm-chart/1.22.0,
+   * apache/airflow#66970), above the Helm every helm provider embeds (`HELM_PROVIDER`); 1.21.0 is the
+   * last release before that raise and already has Airflow 3's `apiServer`, `jwtSecretName`,
+   * `apiSecretKeySecretName`, `createUserJob.defaultUser` and `workers.kubernetes.serviceAccount`.
+   */
+  airflow: { repository: 'https://airflow.apache.org', chart: 'airflow', version: '1.21.0' },
 } as const;
 
-/**
- * One database per application on the shared instance: Airflow and MLflow both version their schema
- * in an `alembic_version` table, so sharing one database makes the second migration fail.
- */
-export const APPLICATION_DATABASES = { airflow: 'airflow', mlflow: 'mlflow' } as const;
+/** Lowest Helm each pinned chart version declares it needs (the charts' docs and release notes). */
+export const CHART_MINIMUM_HELM: Readonly<Record<string, string>> = {
+  // Chart docs "Requirements: Helm 3.10+" (apache/airflow#48700); raised to 3.19.0 only in 1.22.0.
+  'airflow@1.21.0': '3.10.0',
+  'airflow@1.22.0': '3.19.0',
+};
 
-/** Image of the Job that creates the application databases (psql; an immutable version tag). */
-export const DATABASE_BOOTSTRAP_IMAGE = 'postgres:17.4-alpine';
+/** Shared ECR repository of the pipelines image (Airflow plus the DAGs' package). */
+export const PIPELINES_REPOSITORY = 'data-pipeline';
+
+/** Airflow version of the pipelines image; the chart switches features by it (`airflowVersion`). */
+export const AIRFLOW_VERSION = '3.2.0';
+
+export { APPLICATION_DATABASES } from './data-stack';
+export { AIRFLOW_LOG_PREFIX, AIRFLOW_METADATA_SECRET } from '../constructs/orchestration/airflow';
+export { DATABASE_BOOTSTRAP_IMAGE, databaseBootstrapJob } from '../constructs/database/database-bootstrap';
 
 /** Where Airflow's backends live; the data stack provides every value. */
 export interface AirflowBackends {
-  /** Secrets Manager secret RDS manages for the master user (JSON with `username` and `password`). */
+  /** Secrets Manager secret RDS manages for the master user (JSON with `username` and `password`); only the bootstrap Job reads it. */
   readonly databaseSecretArn: string;
-  /** KMS key of that secret. @default - the AWS-managed `aws/secretsmanager` key (no grant needed) */
+  /** KMS key of the database's secrets (master and application users). @default - the AWS-managed `aws/secretsmanager` key */
   readonly databaseSecretKmsKeyArn?: string;
+  /** Each application's own database user (`DataStack.databaseUsers`). */
+  readonly databaseUsers: Readonly<Record<ApplicationKey, { readonly username: string; readonly secretArn: string; readonly passwordVersion: number }>>;
   /** Database host; a `host:port` endpoint is accepted and its port dropped. */
   readonly databaseEndpoint: string;
   readonly databasePort: number;
@@ -69,16 +95,7 @@ export interface PlatformServicesDependencies {
   readonly alerting: AlertingTarget;
 }
 
-const AIRFLOW_NAMESPACE = 'airflow';
 const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';
-/** Kubernetes secret the ExternalSecret writes and the Airflow chart reads (`data.metadataSecretName`). */
-export const AIRFLOW_METADATA_SECRET = 'airflow-metadata';
-const AIRFLOW_SECRETS_READER_SA = 'airflow-secrets-reader';
-/** Prefix of Airflow's task logs in the logs bucket. */
-export const AIRFLOW_LOG_PREFIX = 'airflow/logs';
-
-/** Airflow components that get a service account annotated with the logs role. */
-const AIRFLOW_COMPONENTS = ['scheduler', 'workers', 'apiServer', 'webserver', 'triggerer', 'dagProcessor'] as const;
 
 type Resources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
 const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string): Resources => ({
@@ -87,10 +104,10 @@ const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string)
 });
 
 /** Airflow sizing by tier; the environment schema has no Airflow sizing yet. */
-const AIRFLOW_SIZING: Record<EnvironmentConfig['tier'], { replicas: number; scheduler: Resources; web: Resources; workers: Resources }> = {
-  development: { replicas: 1, scheduler: res('250m', '512Mi', '1', '1Gi'), web: res('250m', '512Mi', '1', '1Gi'), workers: res('250m', '512Mi', '1', '1Gi') },
-  staging: { replicas: 2, scheduler: res('500m', '1Gi', '1', '2Gi'), web: res('250m', '1Gi', '1', '2Gi'), workers: res('500m', '1Gi', '2', '2Gi') },
-  production: { replicas: 2, scheduler: res('1', '2Gi', '2', '4Gi'), web: res('500m', '1Gi', '1', '2Gi'), workers: res('1', '2Gi', '2', '4Gi') },
+const AIRFLOW_SIZING: Record<EnvironmentConfig['tier'], AirflowSizing> = {
+  development: { replicas: 1, scheduler: res('250m', '512Mi', '1', '1Gi'), apiServer: res('250m', '512Mi', '1', '1Gi'), workers: res('250m', '512Mi', '1', '1Gi') },
+  staging: { replicas: 2, scheduler: res('500m', '1Gi', '1', '2Gi'), apiServer: res('250m', '1Gi', '1', '2Gi'), workers: res('500m', '1Gi', '2', '2Gi') },
+  production: { replicas: 2, scheduler: res('1', '2Gi', '2', '4Gi'), apiServer: res('500m', '1Gi', '1', '2Gi'), workers: res('1', '2Gi', '2', '4Gi') },
 };
 
 /**
@@ -105,7 +122,9 @@ const AIRFLOW_SIZING: Record<EnvironmentConfig['tier'], { replicas: number; sche
 export class PlatformServicesStack extends PlatformStack {
   /** kube-prometheus-stack, Fluent Bit and what they need (roles, log group, Grafana admin secret). */
   readonly observability: ClusterObservability;
-  readonly releases: Record<'metricsServer' | 'clusterAutoscaler' | 'awsLoadBalancerController' | 'externalSecrets' | 'airflowSecrets' | 'airflow', Release>;
+  /** Airflow: chart, keys, database user, logs role. */
+  readonly airflow: Airflow;
+  readonly releases: Record<'metricsServer' | 'clusterAutoscaler' | 'awsLoadBalancerController' | 'externalSecrets' | 'databaseBootstrap' | 'airflow', Release>;
 
   constructor(scope: Construct, shared: SharedConfig, environment: EnvironmentConfig, dependencies: PlatformServicesDependencies) {
     super(scope, stackName(environment.name, 'platform'), { shared, environment, backend: 's3' });
@@ -226,33 +245,6 @@ export class PlatformServicesStack extends PlatformStack {
       [esoNamespace],
     );
 
-    // Airflow.
-    const airflowNamespace = new NamespaceV1(this, 'AirflowNamespace', {
-      metadata: {
-        name: AIRFLOW_NAMESPACE,
-        labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' },
-      },
-    });
-    // Connection URIs are assembled in the cluster from the RDS-managed secret: the password never
-    // passes through Terraform (not in config, not in state, not in the Helm values).
-    const dbHost = Fn.element(Fn.split(':', airflow.databaseEndpoint), 0) as string;
-    const uri = (database: string) =>
-      `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${dbHost}:${Token.asString(airflow.databasePort)}/${database}?sslmode=require`;
-    const airflowSecrets = new SecretsManagerSync(this, 'AirflowSecrets', {
-      cluster,
-      namespace: AIRFLOW_NAMESPACE,
-      serviceAccount: AIRFLOW_SECRETS_READER_SA,
-      secretArn: airflow.databaseSecretArn,
-      kmsKeyArn: airflow.databaseSecretKmsKeyArn,
-      region,
-      targetSecretName: AIRFLOW_METADATA_SECRET,
-      properties: ['username', 'password'],
-      template: { connection: uri(APPLICATION_DATABASES.airflow), 'admin-connection': uri(airflow.adminDatabaseName) },
-      manifestsChart: PLATFORM_CHARTS.raw,
-      releaseName: 'airflow-secrets',
-      dependsOn: [externalSecrets, airflowNamespace],
-    }).release;
-
     // Pods reach the database through the nodes' (the cluster's) security group.
     const databaseAccess = new VpcSecurityGroupIngressRule(this, 'DatabaseFromCluster', {
       securityGroupId: airflow.databaseSecurityGroupId,
@@ -263,76 +255,22 @@ export class PlatformServicesStack extends PlatformStack {
       referencedSecurityGroupId: cluster.clusterSecurityGroupId,
     });
 
-    // Creates each application's database once, before Airflow migrates its own (idempotent: a Job that
-    // finds the databases does nothing). Helm waits for it; a failure fails and rolls back the release.
-    const databaseBootstrap = release(
-      'raw',
-      'database-bootstrap',
-      AIRFLOW_NAMESPACE,
-      { resources: [databaseBootstrapJob(Object.values(APPLICATION_DATABASES))] },
-      [airflowSecrets, databaseAccess],
-      { releaseId: 'DatabaseBootstrapRelease', waitForJobs: true },
-    );
-
-    const serviceAccountNames = AIRFLOW_COMPONENTS.map((c) => `airflow-${kebab(c)}`);
-    const logsRole = cluster.irsaRole('AirflowLogs', {
-      scope: this,
-      namespace: AIRFLOW_NAMESPACE,
-      serviceAccount: serviceAccountNames,
-      policyStatements: [
-        {
-          sid: 'ListTheLogPrefix',
-          actions: ['s3:ListBucket'],
-          resources: [airflow.logsBucketArn],
-          // The prefix itself too: without it a missing log key answers 403 instead of 404.
-          condition: [{ test: 'StringLike', variable: 's3:prefix', values: [AIRFLOW_LOG_PREFIX, `${AIRFLOW_LOG_PREFIX}/`, `${AIRFLOW_LOG_PREFIX}/*`] }],
-        },
-        {
-          sid: 'ReadAndWriteTaskLogs',
-          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-          resources: [`${airflow.logsBucketArn}/${AIRFLOW_LOG_PREFIX}/*`],
-        },
-        kmsViaService('UseTheLogsBucketKey', ['kms:Decrypt', 'kms:GenerateDataKey'], airflow.logsBucketKmsKeyArn, `s3.${region}.amazonaws.com`),
-      ],
+    // Each application's user and database, created as the master user before any application starts.
+    const users = airflow.databaseUsers;
+    const databaseBootstrap = new DatabaseBootstrap(this, 'DatabaseBootstrap', {
+      cluster,
+      region,
+      endpoint: airflow.databaseEndpoint,
+      port: airflow.databasePort,
+      adminDatabaseName: airflow.adminDatabaseName,
+      masterSecretArn: airflow.databaseSecretArn,
+      masterSecretKmsKeyArn: airflow.databaseSecretKmsKeyArn,
+      users: (Object.keys(APPLICATION_DATABASES) as ApplicationKey[]).map((app) => ({ ...users[app], kmsKeyArn: airflow.databaseSecretKmsKeyArn })),
+      manifestsChart: PLATFORM_CHARTS.raw,
+      dependsOn: [awsLoadBalancerController, externalSecrets, databaseAccess],
     });
 
-    const sizing = AIRFLOW_SIZING[environment.tier];
-    const { dagsRepository, dagsBranch, dagsSubPath } = environment.platform.airflow;
-    const componentAccounts = Object.fromEntries(
-      AIRFLOW_COMPONENTS.map((c, i) => [c, { serviceAccount: { create: true, name: serviceAccountNames[i], annotations: roleAnnotation(logsRole.arn) } }]),
-    ) as Record<(typeof AIRFLOW_COMPONENTS)[number], object>;
-    const airflowValues = {
-      executor: 'KubernetesExecutor',
-      postgresql: { enabled: false },
-      redis: { enabled: false },
-      pgbouncer: { enabled: false },
-      data: { metadataSecretName: AIRFLOW_METADATA_SECRET },
-      // Terraform waits for the release; Helm hooks would wait for a secret that is created async.
-      migrateDatabaseJob: { useHelmHooks: false },
-      createUserJob: { useHelmHooks: false },
-      dags: {
-        persistence: { enabled: false },
-        gitSync: { enabled: true, repo: dagsRepository, branch: dagsBranch, subPath: dagsSubPath, depth: 1 },
-      },
-      config: {
-        logging: {
-          remote_logging: 'True',
-          remote_base_log_folder: `s3://${airflow.logsBucketName}/${AIRFLOW_LOG_PREFIX}`,
-          remote_log_conn_id: 'aws_default',
-          // The bucket's default SSE-KMS encrypts; Airflow's own flag would ask for SSE-S3 instead.
-          encrypt_s3_logs: 'False',
-        },
-      },
-      // IRSA credentials come from the pod's web identity; the connection only names the region.
-      env: [{ name: 'AIRFLOW_CONN_AWS_DEFAULT', value: JSON.stringify({ conn_type: 'aws', extra: { region_name: region } }) }],
-      scheduler: { ...componentAccounts.scheduler, replicas: sizing.replicas, resources: sizing.scheduler },
-      apiServer: { ...componentAccounts.apiServer, replicas: sizing.replicas, resources: sizing.web },
-      webserver: { ...componentAccounts.webserver, replicas: sizing.replicas, resources: sizing.web, defaultUser: { enabled: false } },
-      workers: { ...componentAccounts.workers, resources: sizing.workers },
-      triggerer: { ...componentAccounts.triggerer, resources: sizing.scheduler },
-      dagProcessor: { ...componentAccounts.dagProcessor, resources: sizing.scheduler },
-    };
-    const airflowRelease = release('airflow', 'airflow', AIRFLOW_NAMESPACE, airflowValues, [airflowSecrets, airflowNamespace, databaseAccess, databaseBootstrap]);
+    const airflowConfig = environment.platform.airflow;
     const { observability } = environment;
     this.observability = new ClusterObservability(this, 'Observability', {
       cluster,
@@ -350,55 +288,34 @@ export class PlatformServicesStack extends PlatformStack {
       externalSecrets,
       manifestsChart: PLATFORM_CHARTS.raw,
     });
-
-    this.releases = { metricsServer, clusterAutoscaler, awsLoadBalancerController, externalSecrets, airflowSecrets, airflow: airflowRelease };
-  }
-}
-
-function kebab(text: string): string {
-  return text.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-}
-
-/**
- * A Job creating the named databases if missing, as the master user (`admin-connection` of the
- * Airflow metadata secret). Restricted-profile security context; psql only reads, so the root
- * filesystem stays read-only.
- */
-export function databaseBootstrapJob(databases: readonly string[]): Record<string, unknown> {
-  const script = [
-    'set -eu',
-    `for db in ${databases.join(' ')}; do`,
-    `  if [ "$(psql "$ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" != "1" ]; then`,
-    `    psql "$ADMIN_URL" -v ON_ERROR_STOP=1 -c "CREATE DATABASE \\"$db\\""`,
-    '    echo "created database $db"',
-    '  fi',
-    'done',
-  ].join('\n');
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name: 'database-bootstrap', namespace: AIRFLOW_NAMESPACE },
-    spec: {
-      backoffLimit: 4,
-      activeDeadlineSeconds: 600,
-      ttlSecondsAfterFinished: 86400,
-      template: {
-        spec: {
-          restartPolicy: 'Never',
-          automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [
-            {
-              name: 'create-databases',
-              image: DATABASE_BOOTSTRAP_IMAGE,
-              command: ['/bin/sh', '-c', script],
-              env: [{ name: 'ADMIN_URL', valueFrom: { secretKeyRef: { name: AIRFLOW_METADATA_SECRET, key: 'admin-connection' } } }],
-              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-            },
-          ],
-        },
+    this.airflow = new Airflow(this, 'Airflow', {
+      cluster,
+      environmentName: environment.name,
+      region,
+      chart: PLATFORM_CHARTS.airflow,
+      manifestsChart: PLATFORM_CHARTS.raw,
+      externalSecrets,
+      image: { repositoryUrl: ecrRepositoryUrl(shared.account.id, shared.account.region, PIPELINES_REPOSITORY), tag: airflowConfig.imageTag },
+      airflowVersion: AIRFLOW_VERSION,
+      dags: {
+        repository: airflowConfig.dagsRepository ?? `https://github.com/${shared.github.repository}.git`,
+        ref: airflowConfig.dagsRef,
+        subPath: airflowConfig.dagsSubPath,
       },
-    },
-  };
+      database: {
+        endpoint: airflow.databaseEndpoint,
+        port: airflow.databasePort,
+        name: APPLICATION_DATABASES.airflow,
+        userSecretArn: users.airflow.secretArn,
+        userSecretKmsKeyArn: airflow.databaseSecretKmsKeyArn,
+        passwordVersion: users.airflow.passwordVersion,
+      },
+      logs: { bucketName: airflow.logsBucketName, bucketArn: airflow.logsBucketArn, kmsKeyArn: airflow.logsBucketKmsKeyArn },
+      sizing: AIRFLOW_SIZING[environment.tier],
+      secretRecoveryWindowDays: production ? 30 : 0,
+      dependsOn: [awsLoadBalancerController, databaseAccess, databaseBootstrap.release],
+    });
+
+    this.releases = { metricsServer, clusterAutoscaler, awsLoadBalancerController, externalSecrets, databaseBootstrap: databaseBootstrap.release, airflow: this.airflow.release };
+  }
 }

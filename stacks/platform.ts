@@ -49,6 +49,7 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
       airflow: {
         databaseSecretArn: data.database.secretArn,
         databaseSecretKmsKeyArn: data.database.kmsKeyArn,
+        databaseUsers: data.databaseUsers,
         databaseEndpoint: data.database.endpoint,
         databasePort: data.database.port,
         adminDatabaseName: data.database.databaseName,

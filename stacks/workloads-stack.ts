@@ -12,8 +12,7 @@ import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { resourcesFromQuantities } from '../k8s/container';
 import { buildWorkloadChartSet, type WorkloadCharts } from '../k8s/charts/workload-charts';
 import { clusterConnection } from './cluster-connection';
-import { APPLICATION_DATABASES } from './platform-services-stack';
-import type { DataStack } from './data-stack';
+import { APPLICATION_DATABASES, type DataStack } from './data-stack';
 import { stackName } from './names';
 import { PlatformStack } from './platform-stack';
 
@@ -59,7 +58,8 @@ export class WorkloadsStack extends PlatformStack {
     const modelServingRole = role('ModelServing', 'modelServing', data.buckets.mlflowArtifacts.accessStatements('read', 'Artifacts'));
     const mlflowRole = role('Mlflow', 'mlflow', [
       ...data.buckets.mlflowArtifacts.accessStatements('readWrite', 'Artifacts'),
-      ...data.database.readSecretStatements('Database'),
+      // MLflow's own database user; the master user's secret is only for the platform's bootstrap Job.
+      ...data.databaseUsers.mlflow.readSecretStatements('Database'),
     ]);
     const dataValidationRole = role('DataValidation', 'dataValidation', [
       ...data.buckets.raw.accessStatements('read', 'Raw'),
@@ -83,7 +83,9 @@ export class WorkloadsStack extends PlatformStack {
         modelUri: workloads.modelServing.modelUri,
         ingress: workloads.modelServing.ingress.enabled
           ? {
-              loadBalancerSubnetCidrs: subnets.private,
+              // Subnets only load balancers use: pods get their addresses in the private subnets.
+              loadBalancerSubnetCidrs: subnets.loadBalancer,
+              podSubnetCidrs: subnets.private,
               clientCidrs: [environment.network.cidr],
               certificateArn: workloads.modelServing.ingress.certificateArn,
               host: workloads.modelServing.ingress.host,
@@ -99,7 +101,8 @@ export class WorkloadsStack extends PlatformStack {
           host: data.database.endpoint,
           port: data.database.port,
           name: APPLICATION_DATABASES.mlflow,
-          secretArn: data.database.secretArn,
+          secretArn: data.databaseUsers.mlflow.secretArn,
+          passwordVersion: data.databaseUsers.mlflow.passwordVersion,
           region: environment.account.region,
           cidrs: subnets.database,
         },

@@ -8,6 +8,15 @@ import { pinnedRelease, type PinnedChart } from './helm-release';
 import type { KubernetesCluster } from './kubernetes-cluster';
 import { requireProps } from '../core/props';
 
+/** A further secret read into the same Kubernetes Secret. */
+export interface SecretsManagerSource {
+  readonly secretArn: string;
+  /** @default - the AWS-managed `aws/secretsmanager` key (no grant needed) */
+  readonly kmsKeyArn?: string;
+  /** Kubernetes Secret key (or template variable) -> JSON key of the secret. */
+  readonly properties: Readonly<Record<string, string>>;
+}
+
 export interface SecretsManagerSyncProps {
   /** The cluster whose OIDC provider the reader role trusts. */
   readonly cluster: KubernetesCluster;
@@ -34,6 +43,22 @@ export interface SecretsManagerSyncProps {
    * @default - the properties as they are
    */
   readonly template?: Readonly<Record<string, string>>;
+  /**
+   * Further secrets whose properties are read too (e.g. several users' passwords for one Job).
+   * @default []
+   */
+  readonly additionalSources?: readonly SecretsManagerSource[];
+  /**
+   * How often External Secrets re-reads the secrets (picks up a rotation).
+   * @default '1h'
+   */
+  readonly refreshInterval?: string;
+  /**
+   * Annotations of the written Kubernetes Secret. Changing one changes the ExternalSecret's spec, which
+   * External Secrets reconciles at once: put a credentials version here to re-read a new value now.
+   * @default - none
+   */
+  readonly secretAnnotations?: Readonly<Record<string, string>>;
   /** Chart that applies plain manifests (the SecretStore and ExternalSecret). */
   readonly manifestsChart: PinnedChart;
   /** Helm release name of those manifests. */
@@ -56,13 +81,18 @@ export class SecretsManagerSync extends Construct {
     super(scope, id);
     requireProps(this.node.path, props, { cluster: 'object', namespace: 'string', serviceAccount: 'string', secretArn: 'string', region: 'string', targetSecretName: 'string', properties: 'array', manifestsChart: 'object', releaseName: 'string', dependsOn: 'array' });
     const { namespace } = props;
+    const sources: SecretsManagerSource[] = [
+      { secretArn: props.secretArn, kmsKeyArn: props.kmsKeyArn, properties: Object.fromEntries(props.properties.map((p) => [p, p])) },
+      ...(props.additionalSources ?? []),
+    ];
+    const keyArns = [...new Set(sources.map((source) => source.kmsKeyArn).filter((k): k is string => k !== undefined))];
     this.role = props.cluster.irsaRole(`${id}Reader`, {
       scope: this,
       namespace,
       serviceAccount: props.serviceAccount,
       policyStatements: [
-        { sid: 'ReadTheSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [props.secretArn] },
-        ...(props.kmsKeyArn ? [kmsViaService('DecryptTheSecret', ['kms:Decrypt'], props.kmsKeyArn, `secretsmanager.${props.region}.amazonaws.com`)] : []),
+        { sid: 'ReadTheSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: sources.map((source) => source.secretArn) },
+        ...(keyArns.length > 0 ? [kmsViaService('DecryptTheSecret', ['kms:Decrypt'], keyArns, `secretsmanager.${props.region}.amazonaws.com`)] : []),
       ],
     });
     this.serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
@@ -88,14 +118,24 @@ export class SecretsManagerSync extends Construct {
             kind: 'ExternalSecret',
             metadata: { name: props.targetSecretName, namespace },
             spec: {
-              refreshInterval: '1h',
+              refreshInterval: props.refreshInterval ?? '1h',
               secretStoreRef: { name: store, kind: 'SecretStore' },
               target: {
                 name: props.targetSecretName,
                 creationPolicy: 'Owner',
-                ...(props.template ? { template: { engineVersion: 'v2', data: props.template } } : {}),
+                ...(props.template || props.secretAnnotations
+                  ? {
+                      template: {
+                        engineVersion: 'v2',
+                        ...(props.secretAnnotations ? { metadata: { annotations: { ...props.secretAnnotations } } } : {}),
+                        ...(props.template ? { data: props.template } : {}),
+                      },
+                    }
+                  : {}),
               },
-              data: props.properties.map((property) => ({ secretKey: property, remoteRef: { key: props.secretArn, property } })),
+              data: sources.flatMap((source) =>
+                Object.entries(source.properties).map(([secretKey, property]) => ({ secretKey, remoteRef: { key: source.secretArn, property } })),
+              ),
             },
           },
         ],

@@ -44,6 +44,6 @@ export function grantStatements(
  * Use of one KMS key only when an AWS service calls KMS on the principal's behalf
  * (`kms:ViaService`, e.g. `s3.eu-west-1.amazonaws.com`): the key cannot be used directly.
  */
-export function kmsViaService(sid: string, actions: string[], keyArn: string, service: string): DataAwsIamPolicyDocumentStatement {
-  return { sid, actions, resources: [keyArn], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [service] }] };
+export function kmsViaService(sid: string, actions: string[], keyArn: string | readonly string[], service: string): DataAwsIamPolicyDocumentStatement {
+  return { sid, actions, resources: typeof keyArn === 'string' ? [keyArn] : [...keyArn], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [service] }] };
 }

@@ -71,9 +71,12 @@ export class Network extends Construct {
   readonly publicSubnets: Subnet[];
   readonly privateSubnets: Subnet[];
   readonly databaseSubnets: Subnet[];
+  /** One per AZ, for internal load balancers only (tagged for the load balancer controller). */
+  readonly loadBalancerSubnets: Subnet[];
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
   readonly databaseSubnetIds: string[];
+  readonly loadBalancerSubnetIds: string[];
   readonly natGateways: NatGateway[];
   readonly privateRouteTableIds: string[];
   readonly databaseRouteTableId: string;
@@ -113,7 +116,7 @@ export class Network extends Construct {
 
     const igw = new InternetGateway(this, 'InternetGateway', { vpcId: this.vpc.id, tags: nameTags(props.name, tags) });
 
-    const subnets = (tier: 'public' | 'private' | 'database', extraTags: Record<string, string>) =>
+    const subnets = (tier: 'public' | 'private' | 'database' | 'loadBalancer', extraTags: Record<string, string>) =>
       props.availabilityZones.map(
         (az, i) =>
           new Subnet(this, `${capitalize(tier)}Subnet${i + 1}`, {
@@ -121,15 +124,21 @@ export class Network extends Construct {
             cidrBlock: plan[tier][i],
             availabilityZone: az,
             mapPublicIpOnLaunch: false,
-            tags: { ...nameTags(`${props.name}-${tier}-${az}`, tags), 'platform:tier': tier, ...extraTags },
+            tags: { ...nameTags(`${props.name}-${kebabTier(tier)}-${az}`, tags), 'platform:tier': kebabTier(tier), ...extraTags },
           }),
       );
     this.publicSubnets = subnets('public', lbTags ? { 'kubernetes.io/role/elb': '1' } : {});
-    this.privateSubnets = subnets('private', lbTags ? { 'kubernetes.io/role/internal-elb': '1' } : {});
+    // Internal load balancers go to subnets of their own, not to the private subnets where every pod
+    // gets its address: the load balancer controller picks only subnets with the role tag when any has
+    // it (aws-load-balancer-controller v3.5.0 docs/deploy/subnet_discovery.md), so "from the load
+    // balancer's subnets" in a NetworkPolicy means the load balancer, not any pod of the cluster.
+    this.privateSubnets = subnets('private', {});
     this.databaseSubnets = subnets('database', {});
+    this.loadBalancerSubnets = subnets('loadBalancer', lbTags ? { 'kubernetes.io/role/internal-elb': '1' } : {});
     this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
     this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
     this.databaseSubnetIds = this.databaseSubnets.map((s) => s.id);
+    this.loadBalancerSubnetIds = this.loadBalancerSubnets.map((s) => s.id);
 
     const publicRoutes = new RouteTable(this, 'PublicRouteTable', { vpcId: this.vpc.id, tags: nameTags(`${props.name}-public`, tags) });
     new Route(this, 'PublicDefaultRoute', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
@@ -169,6 +178,12 @@ export class Network extends Construct {
       new RouteTableAssociation(this, `DatabaseRouteTableAssociation${i + 1}`, { subnetId: subnet.id, routeTableId: databaseRoutes.id });
     });
     this.databaseRouteTableId = databaseRoutes.id;
+
+    // Internal load balancers answer clients inside the network: no route out of the VPC either.
+    const loadBalancerRoutes = new RouteTable(this, 'LoadBalancerRouteTable', { vpcId: this.vpc.id, tags: nameTags(`${props.name}-load-balancer`, tags) });
+    this.loadBalancerSubnets.forEach((subnet, i) => {
+      new RouteTableAssociation(this, `LoadBalancerRouteTableAssociation${i + 1}`, { subnetId: subnet.id, routeTableId: loadBalancerRoutes.id });
+    });
 
     // Flow logs: every accepted and rejected flow, to a KMS-encrypted log group.
     const logGroupName = `/aws/vpc/${props.name}/flow-logs`;
@@ -276,4 +291,8 @@ export class Network extends Construct {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function kebabTier(tier: string): string {
+  return tier.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
 }

@@ -7,7 +7,7 @@ import { checkCidr, checkDnsLabel, checkPort, isUnresolved, PropsProblems } from
 import { awsApiEgress, chartLabels, checkBucketName, setUpWorkloadChart, type WorkloadChartProps } from './common';
 import { requireProps } from '../../constructs/core/props';
 
-/** The PostgreSQL database MLflow keeps runs and the model registry in (RDS, password managed by RDS). */
+/** The PostgreSQL database MLflow keeps runs and the model registry in, and MLflow's own user on it. */
 export interface MlflowDatabaseProps {
   /** Endpoint host name (RDS `address`). */
   readonly host: string;
@@ -18,10 +18,17 @@ export interface MlflowDatabaseProps {
   /** Database name. */
   readonly name: string;
   /**
-   * ARN of the Secrets Manager secret RDS manages for the master user (`username` and `password` keys).
+   * ARN of the Secrets Manager secret of MLflow's own database user (`username` and `password` keys;
+   * `PostgresDatabase.addApplicationUser`), never the master user's, whose password RDS rotates weekly.
    * The MLflow IRSA role must allow `secretsmanager:GetSecretValue` on it (and `kms:Decrypt` on its key).
    */
   readonly secretArn: string;
+  /**
+   * Version of that password. It is part of the pod template (and of the ExternalSecret), so a new
+   * password re-reads the secret at once and rolls the pods in the same apply.
+   * @default 1
+   */
+  readonly passwordVersion?: number;
   /** Ranges of the database subnets, for the NetworkPolicy egress rule. */
   readonly cidrs: readonly string[];
   /**
@@ -54,6 +61,8 @@ export interface MlflowChartProps extends WorkloadChartProps {
    */
   readonly namespace?: string;
 }
+
+const PASSWORD_VERSION_ANNOTATION = 'platform.mlops/database-password-version';
 
 /** Port of the MLflow server (container and Service), as MLflow clients expect it. */
 export const MLFLOW_PORT = 5000;
@@ -88,6 +97,7 @@ export class MlflowChart extends Chart {
 
     const db = props.database ?? ({} as MlflowDatabaseProps);
     const dbPort = db.port ?? 5432;
+    const passwordVersion = String(db.passwordVersion ?? 1);
     const region = db.region ?? /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):/.exec(db.secretArn ?? '')?.[1];
     const problems = new PropsProblems(this.node.path);
     checkDnsLabel(problems, 'namespace', namespace);
@@ -121,7 +131,13 @@ export class MlflowChart extends Chart {
         target: {
           name: this.credentialsSecretName,
           creationPolicy: 'Owner',
-          template: { engineVersion: 'v2', type: 'Opaque', data: { 'backend-store-uri': uri } },
+          template: {
+            engineVersion: 'v2',
+            type: 'Opaque',
+            // A spec change: External Secrets re-reads at once instead of at the next refresh.
+            metadata: { annotations: { [PASSWORD_VERSION_ANNOTATION]: passwordVersion } },
+            data: { 'backend-store-uri': uri },
+          },
         },
         data: [
           { secretKey: 'username', remoteRef: { key: db.secretArn, property: 'username' } },
@@ -152,6 +168,8 @@ export class MlflowChart extends Chart {
       ],
       env: {
         MLFLOW_BACKEND_STORE_URI: { secretKeyRef: { name: this.credentialsSecretName, key: 'backend-store-uri' } },
+        // Not read by MLflow: a new password changes the pod template, so the Deployment rolls.
+        MLFLOW_DATABASE_PASSWORD_VERSION: passwordVersion,
         AWS_REGION: region as string,
         HOME: '/tmp',
       },

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
 import { imageUri, type ImageReference, type ResourceRequirements } from '../container';
-import { checkPeer, type NetworkPeer } from '../network';
+import { checkPeer, cidrsOverlap, type NetworkPeer } from '../network';
 import { checkCidr, checkDnsLabel, isUnresolved, PropsProblems } from '../validation';
 import { WebService, type AutoscalingProps, type HttpProbesProps, type IWebServiceEndpoint } from '../web-service';
 import { awsApiEgress, chartLabels, setUpWorkloadChart, type WorkloadChartProps } from './common';
@@ -10,8 +10,16 @@ import { requireProps } from '../../constructs/core/props';
 
 /** How clients inside the network reach the model API: an internal Application Load Balancer. */
 export interface ModelApiIngressProps {
-  /** Subnet ranges the internal load balancer runs in (the private subnets); it reaches the pods from there. */
+  /**
+   * Subnet ranges the internal load balancer runs in; it reaches the pods from there, and the API's
+   * NetworkPolicy admits exactly these ranges. They must hold load balancers only.
+   */
   readonly loadBalancerSubnetCidrs: readonly string[];
+  /**
+   * Ranges pods get their addresses from (with the VPC CNI: the nodes' subnets). None may overlap a
+   * load balancer subnet: a pod there would pass the policy as if it were the load balancer.
+   */
+  readonly podSubnetCidrs: readonly string[];
   /** Ranges allowed to call the load balancer (the VPC, peered networks). */
   readonly clientCidrs: readonly string[];
   /**
@@ -91,6 +99,16 @@ export class ModelServingChart extends Chart {
       problems.check(props.ingress.clientCidrs.length > 0, 'ingress.clientCidrs', 'must list who may call the load balancer');
       props.ingress.loadBalancerSubnetCidrs.forEach((cidr, i) => checkCidr(problems, `ingress.loadBalancerSubnetCidrs[${i}]`, cidr));
       props.ingress.clientCidrs.forEach((cidr, i) => checkCidr(problems, `ingress.clientCidrs[${i}]`, cidr));
+      problems.check(Array.isArray(props.ingress.podSubnetCidrs) && props.ingress.podSubnetCidrs.length > 0, 'ingress.podSubnetCidrs', 'must list the subnets pods get addresses from');
+      (props.ingress.podSubnetCidrs ?? []).forEach((cidr, i) => checkCidr(problems, `ingress.podSubnetCidrs[${i}]`, cidr));
+      props.ingress.loadBalancerSubnetCidrs.forEach((lb, i) => {
+        const shared = (props.ingress!.podSubnetCidrs ?? []).find((pod) => cidrsOverlap(lb, pod));
+        problems.check(
+          shared === undefined,
+          `ingress.loadBalancerSubnetCidrs[${i}]`,
+          `("${lb}") overlaps the pod subnet ${shared}: every pod there would be admitted as the load balancer; give load balancers subnets of their own`,
+        );
+      });
       const certificate = props.ingress.certificateArn;
       problems.check(
         certificate === undefined || isUnresolved(certificate) || /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(certificate),

@@ -81,6 +81,11 @@ describe('parseEnvironment rejects bad input, naming the environment and field',
     ['prod database deletable', prod, 'data.database.deletionProtection', false, 'prod.data.database.deletionProtection: must be true in production'],
     ['prod single replica', prod, 'workloads.mlflow.minReplicas', 1, 'prod.workloads.mlflow.minReplicas: (1) must be at least 2'],
     ['prod without paging', prod, 'observability.paging', false, 'prod.observability.paging: must be true in production'],
+    ['DAGs on a moving branch', prod, 'platform.airflow.dagsRef', 'main', 'prod.platform.airflow.dagsRef: must be a full 40-character commit SHA or a version tag'],
+    ['the old dagsBranch field', dev, 'platform.airflow.dagsBranch', 'main', 'dev.platform.airflow.dagsBranch: unknown field'],
+    ['moving Airflow image tag', dev, 'platform.airflow.imageTag', 'latest', 'dev.platform.airflow.imageTag: must be an immutable tag'],
+    ['no Airflow image tag', dev, 'platform.airflow.imageTag', undefined, 'dev.platform.airflow.imageTag: Invalid input: expected string'],
+    ['absolute DAG path', dev, 'platform.airflow.dagsSubPath', '/dags', 'dev.platform.airflow.dagsSubPath: must be a relative path'],
   ])('fails when %s', (_label, base, path, value, expected) => {
     const problems = problemsOf(withChange(base, path, value));
     expect(problems.join('\n')).toContain(expected);

@@ -67,10 +67,23 @@ describe('DataStack', () => {
       }
     });
 
+    it('gives Airflow and MLflow database users of their own', () => {
+      const names = (Object.values(json.resource.aws_secretsmanager_secret) as Record<string, unknown>[]).map((x) => x.name).sort();
+      expect(names).toEqual([`${name}-platform/users/airflow`, `${name}-platform/users/mlflow`]);
+    });
+
     it('contains no password anywhere', () => {
-      expect(keysOf(json).filter((k) => /password/i.test(k))).toEqual(['manage_master_user_password']);
+      // `random_password` is the ephemeral resource (never in plan or state), not a value.
+      expect(keysOf(json).filter((k) => /password/i.test(k)).sort()).toEqual(['manage_master_user_password', 'random_password']);
+      expect(Object.keys(json.resource)).not.toContain('random_password');
       expect(synth).not.toMatch(/master_password|"password"|password_wo/i);
-      expect(json.resource.aws_secretsmanager_secret_version).toBeUndefined();
+      // The application users' passwords: generated during apply, written write-only.
+      const versions = Object.values(json.resource.aws_secretsmanager_secret_version ?? {}) as Record<string, unknown>[];
+      expect(versions).toHaveLength(2);
+      for (const version of versions) {
+        expect(version.secret_string).toBeUndefined();
+        expect(version.secret_string_wo).toMatch(/"password" = ephemeral\.random_password\.\w+\.result/);
+      }
       expect(Object.keys(json.output ?? {}).filter((k) => /password/i.test(k))).toEqual([]);
     });
 

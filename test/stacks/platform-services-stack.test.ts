@@ -4,7 +4,17 @@ import { parse } from 'yaml';
 import { environments, shared } from '../../environments';
 import { ClusterStack } from '../../stacks/cluster-stack';
 import { NetworkStack } from '../../stacks/network-stack';
-import { type AirflowBackends, DATABASE_BOOTSTRAP_IMAGE, PLATFORM_CHARTS, PlatformServicesStack } from '../../stacks/platform-services-stack';
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  type AirflowBackends,
+  CHART_MINIMUM_HELM,
+  DATABASE_BOOTSTRAP_IMAGE,
+  HELM_PROVIDER,
+  PIPELINES_REPOSITORY,
+  PLATFORM_CHARTS,
+  PlatformServicesStack,
+} from '../../stacks/platform-services-stack';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const only = (resources: Json) => Object.values(resources ?? {}) as Json[];
@@ -19,6 +29,10 @@ const airflow: AirflowBackends = {
   logsBucketName: 'dev-airflow-logs',
   logsBucketArn: 'arn:aws:s3:::dev-airflow-logs',
   logsBucketKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/logs-key',
+  databaseUsers: {
+    airflow: { username: 'airflow', secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:platform/users/airflow-AbCdEf', passwordVersion: 1 },
+    mlflow: { username: 'mlflow', secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:platform/users/mlflow-AbCdEf', passwordVersion: 3 },
+  },
 };
 
 function build(envName: keyof typeof environments, backends: AirflowBackends = airflow) {
@@ -71,7 +85,9 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
       ['cluster-autoscaler', PLATFORM_CHARTS.clusterAutoscaler],
       ['aws-load-balancer-controller', PLATFORM_CHARTS.awsLoadBalancerController],
       ['external-secrets', PLATFORM_CHARTS.externalSecrets],
-      ['airflow-secrets', PLATFORM_CHARTS.raw],
+      ['airflow-keys', PLATFORM_CHARTS.raw],
+      ['airflow-metadata', PLATFORM_CHARTS.raw],
+      ['database-bootstrap', PLATFORM_CHARTS.raw],
       ['airflow', PLATFORM_CHARTS.airflow],
     ] as const) {
       expect(synthesized).toHaveResourceWithProperties(Release, { name, chart: chart.chart, repository: chart.repository, version: chart.version, atomic: true });
@@ -121,72 +137,129 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
     expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain('AwsLoadBalancerController');
   });
 
-  it('runs Airflow with the KubernetesExecutor on RDS, S3 remote logs and git-synced DAGs', () => {
+  it('runs Airflow 3 with the KubernetesExecutor on the pipelines image, S3 remote logs and DAGs git-synced at a pinned ref', () => {
     const values = parse(byName.airflow.values[0]);
+    const config = environment.platform.airflow;
     expect(values.executor).toBe('KubernetesExecutor');
     expect(values.postgresql.enabled).toBe(false);
     expect(values.redis.enabled).toBe(false);
     expect(values.data).toEqual({ metadataSecretName: 'airflow-metadata' });
     expect(values.config.logging).toMatchObject({ remote_logging: 'True', remote_base_log_folder: 's3://dev-airflow-logs/airflow/logs' });
-    expect(values.dags.gitSync).toMatchObject({
+    expect(values.images.airflow).toEqual({
+      repository: `${shared.account.id}.dkr.ecr.${shared.account.region}.amazonaws.com/${PIPELINES_REPOSITORY}`,
+      tag: config.imageTag,
+      pullPolicy: 'IfNotPresent',
+    });
+    expect(shared.registry.repositories).toContain(PIPELINES_REPOSITORY);
+    // git-sync v4 `ref`; `branch` is the v3 fallback. The DAGs live in this repository by default.
+    expect(values.dags.gitSync).toEqual({
       enabled: true,
-      repo: environment.platform.airflow.dagsRepository,
-      branch: environment.platform.airflow.dagsBranch,
-      subPath: environment.platform.airflow.dagsSubPath,
+      repo: `https://github.com/${shared.github.repository}.git`,
+      ref: config.dagsRef,
+      subPath: 'workloads/pipelines/dags',
+      depth: 1,
     });
     expect(values.scheduler.resources.requests.cpu).toBeDefined();
-    expect(values.webserver.resources.limits.memory).toBeDefined();
-    expect(values.workers.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain('aws_iam_role.AirflowLogs');
-    expect(byName.airflow.depends_on).toEqual(expect.arrayContaining([expect.stringContaining('helm_release.AirflowSecrets_Release')]));
+    expect(values.apiServer.resources.limits.memory).toBeDefined();
   });
 
-  it('gives Airflow and MLflow databases of their own, created by a Job Helm waits for before Airflow', () => {
-    const manifests = parse(byName['airflow-secrets'].values[0]).resources as Json[];
-    const template = manifests.find((m) => m.kind === 'ExternalSecret')!.spec.target.template.data;
-    expect(template.connection).toMatch(/\/airflow\?sslmode=require$/);
-    expect(template['admin-connection']).toMatch(/\/platform\?sslmode=require$/);
+  it('sets nothing under webserver (ignored by Airflow 3) and no deprecated workers.serviceAccount; task pods use workers.kubernetes', () => {
+    const values = parse(byName.airflow.values[0]);
+    expect(values.webserver).toBeUndefined();
+    expect(values.workers.serviceAccount).toBeUndefined();
+    expect(values.workers.kubernetes.serviceAccount).toMatchObject({ create: true, name: 'airflow-worker' });
+    expect(values.workers.kubernetes.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain('aws_iam_role.Airflow_AirflowLogs');
+    const trusted = policy(json, 'Airflow_AirflowLogs_Trust').statement[0].condition[0].values as string[];
+    expect(trusted).not.toContain('system:serviceaccount:airflow:airflow-webserver');
+    expect(trusted.sort()).toEqual(
+      ['airflow-api-server', 'airflow-dag-processor', 'airflow-scheduler', 'airflow-triggerer', 'airflow-worker'].map((sa) => `system:serviceaccount:airflow:${sa}`),
+    );
+  });
+
+  it('keeps the triggerer off persistent volumes (logs go to S3): no claim without a class can stay Pending', () => {
+    const values = parse(byName.airflow.values[0]);
+    expect(values.triggerer.persistence).toEqual({ enabled: false });
+    expect(values.workers.persistence).toEqual({ enabled: false });
+    expect(values.dags.persistence).toEqual({ enabled: false });
+  });
+
+  it('reads stable Fernet, API and JWT keys from Secrets Manager instead of letting the chart generate them per render', () => {
+    const values = parse(byName.airflow.values[0]);
+    expect(values).toMatchObject({ fernetKeySecretName: 'airflow-keys', apiSecretKeySecretName: 'airflow-keys', jwtSecretName: 'airflow-keys' });
+    expect(values.fernetKey).toBeUndefined();
+    expect(values.jwtSecret).toBeUndefined();
+    const external = (parse(byName['airflow-keys'].values[0]).resources as Json[]).find((m) => m.kind === 'ExternalSecret')!;
+    expect(external.spec.target.name).toBe('airflow-keys');
+    expect(external.spec.data.map((d: Json) => d.secretKey)).toEqual(['fernet-key', 'api-secret-key', 'jwt-secret', 'admin-password']);
+    const secret = only(json.resource.aws_secretsmanager_secret).find((x) => x.name === `${envName}/airflow/keys`)!;
+    expect(secret.kms_key_id).toContain('aws_kms_key.Airflow_KeysKey');
+    const version = only(json.resource.aws_secretsmanager_secret_version).find((v) => String(v.secret_string_wo).includes('fernet-key'))!;
+    // URL-safe base64 of 32 random bytes: what Fernet accepts.
+    expect(version.secret_string_wo).toMatch(/"fernet-key" = replace\(replace\(base64encode\(ephemeral\.random_password\.\w+\.result\), "\+", "-"\), "\/", "_"\)/);
+    expect(version.secret_string).toBeUndefined();
+  });
+
+  it('logs in through the FAB auth manager as an admin whose password comes from Secrets Manager', () => {
+    const values = parse(byName.airflow.values[0]);
+    expect(values.config.core.auth_manager).toBe('airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager');
+    const job = values.createUserJob;
+    expect(job.defaultUser).toMatchObject({ enabled: true, username: 'admin', role: 'Admin' });
+    expect(job.defaultUser.password).toBeUndefined();
+    expect(job.env).toEqual([{ name: 'ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'airflow-keys', key: 'admin-password' } } }]);
+    expect(job.args[2]).toContain('exec airflow users reset-password --username admin --password "$ADMIN_PASSWORD"');
+  });
+
+  it('connects Airflow as its own database user, never the master user', () => {
+    const manifests = parse(byName['airflow-metadata'].values[0]).resources as Json[];
+    const external = manifests.find((m) => m.kind === 'ExternalSecret')!;
+    expect(external.spec.target.template.data.connection).toMatch(/^postgresql:\/\/\{\{ \.username \| urlquery \}\}:\{\{ \.password \| urlquery \}\}@\$\{element\(split\(":", "platform\.abc.*"\), 0\)\}:5432\/airflow\?sslmode=require$/);
+    expect(external.spec.data.map((d: Json) => d.remoteRef.key)).toEqual([airflow.databaseUsers.airflow.secretArn, airflow.databaseUsers.airflow.secretArn]);
+    expect(external.spec.target.template.metadata.annotations).toEqual({ 'platform.mlops/database-password-version': '1' });
+    const reader = policy(json, 'Airflow_MetadataSync_MetadataSyncReader_Permissions');
+    expect(reader.statement[0].resources).toEqual([airflow.databaseUsers.airflow.secretArn]);
+    expect(JSON.stringify(reader)).not.toContain(airflow.databaseSecretArn);
+    // A new password version changes every pod template, so the release rolls the pods.
+    expect(parse(byName.airflow.values[0]).airflowPodAnnotations).toEqual({ 'platform.mlops/database-password-version': '1' });
+  });
+
+  it('uses the master user only in the bootstrap Job, which creates each application\'s user and database before Airflow', () => {
     const bootstrap = byName['database-bootstrap'];
-    expect(bootstrap).toMatchObject({ namespace: 'airflow', wait_for_jobs: true, atomic: true });
+    expect(bootstrap).toMatchObject({ namespace: 'database-bootstrap', wait_for_jobs: true, atomic: true });
     const [job] = parse(bootstrap.values[0]).resources as Json[];
-    expect(job.kind).toBe('Job');
+    expect(job.metadata.name).toMatch(/^database-bootstrap-[0-9a-f]{10}$/);
     const container = job.spec.template.spec.containers[0];
     expect(container.image).toBe(DATABASE_BOOTSTRAP_IMAGE);
-    expect(container.command[2]).toContain('for db in airflow mlflow; do');
-    expect(container.command[2]).toContain('CREATE DATABASE');
-    expect(container.env).toEqual([{ name: 'ADMIN_URL', valueFrom: { secretKeyRef: { name: 'airflow-metadata', key: 'admin-connection' } } }]);
-    expect(job.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-    expect(container.resources.limits).toBeDefined();
+    expect(container.command[2]).toContain('for app in airflow mlflow; do');
+    expect(container.env).toEqual([{ name: 'ADMIN_URL', valueFrom: { secretKeyRef: { name: 'database-bootstrap', key: 'admin-connection' } } }]);
+    const secrets = (parse(byName['database-bootstrap-secrets'].values[0]).resources as Json[]).find((m) => m.kind === 'ExternalSecret')!;
+    expect(secrets.spec.data.map((d: Json) => d.remoteRef.key)).toEqual([
+      airflow.databaseSecretArn,
+      airflow.databaseSecretArn,
+      airflow.databaseUsers.airflow.secretArn,
+      airflow.databaseUsers.mlflow.secretArn,
+    ]);
+    expect(secrets.spec.target.template.metadata.annotations).toEqual({ 'platform.mlops/password-versions': 'airflow=1,mlflow=3' });
+    // Nothing else in the stack reads the master secret.
+    const masterReaders = Object.entries(json.data.aws_iam_policy_document as Json).filter(([, doc]) => JSON.stringify(doc).includes(airflow.databaseSecretArn));
+    expect(masterReaders.map(([name]) => name)).toEqual([expect.stringMatching(/^DatabaseBootstrap_Secrets_SecretsReader_Permissions/)]);
     const bootstrapKey = Object.keys(json.resource.helm_release).find((k) => json.resource.helm_release[k].name === 'database-bootstrap');
     expect(byName.airflow.depends_on).toContain(`helm_release.${bootstrapKey}`);
   });
 
-  it('delivers the database connection through External Secrets, never through Terraform', () => {
-    expect(synthesized).not.toMatch(/password\s*[:=]\s*"?[^{"\s]/i);
-    expect(json.data.aws_secretsmanager_secret_version).toBeUndefined();
-    const manifests = parse(byName['airflow-secrets'].values[0]).resources as Json[];
-    const external = manifests.find((m) => m.kind === 'ExternalSecret')!;
-    expect(external.spec.target.name).toBe('airflow-metadata');
-    expect(external.spec.target.template.data.connection).toMatch(/^postgresql:\/\/\{\{ \.username \| urlquery \}\}:\{\{ \.password \| urlquery \}\}@\$\{element\(split\(":", "platform\.abc.*"\), 0\)\}:5432\/airflow\?sslmode=require$/);
-    expect(external.spec.data.map((d: Json) => d.remoteRef)).toEqual([
-      { key: airflow.databaseSecretArn, property: 'username' },
-      { key: airflow.databaseSecretArn, property: 'password' },
-    ]);
-    const store = manifests.find((m) => m.kind === 'SecretStore')!;
-    expect(store.spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe('airflow-secrets-reader');
-    const reader = policy(json, 'AirflowSecrets_AirflowSecretsReader_Permissions');
-    expect(reader.statement[0]).toMatchObject({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [airflow.databaseSecretArn] });
-    expect(reader.statement[1]).toMatchObject({ actions: ['kms:Decrypt'], resources: [airflow.databaseSecretKmsKeyArn] });
+  it('writes no password into the configuration', () => {
+    // Passwords appear only as templates ({{ }}), ephemeral references, secret references or psql variables (:'pw').
+    const literal = /password\s*[:=]\s*(\\*")?(?!ephemeral\.)[^{"\s$:'\\]/i;
+    expect(JSON.stringify({ values: ['createUserJob:\n  defaultUser:\n    password: admin\n'] })).toMatch(literal);
+    expect(synthesized).not.toMatch(literal);
+    for (const version of only(json.resource.aws_secretsmanager_secret_version)) expect(version.secret_string).toBeUndefined();
   });
 
   it('limits Airflow\'s S3 access to its log prefix and lets the nodes reach the database', () => {
-    const doc = policy(json, 'AirflowLogs_Permissions');
+    const doc = policy(json, 'Airflow_AirflowLogs_Permissions');
     const list = doc.statement.find((s: Json) => s.sid === 'ListTheLogPrefix');
     expect(list.condition[0].values).toEqual(['airflow/logs', 'airflow/logs/', 'airflow/logs/*']);
     const rw = doc.statement.find((s: Json) => s.sid === 'ReadAndWriteTaskLogs');
     expect(rw.resources).toEqual([`${airflow.logsBucketArn}/airflow/logs/*`]);
-    const trust = policy(json, 'AirflowLogs_Trust');
-    expect(trust.statement[0].condition[0].values).toContain('system:serviceaccount:airflow:airflow-workers');
     const rule = only(json.resource.aws_vpc_security_group_ingress_rule)[0];
     expect(rule).toMatchObject({ security_group_id: 'sg-database', from_port: 5432, to_port: 5432 });
     expect(rule.referenced_security_group_id).toContain('cluster_security_group_id');
@@ -194,10 +267,34 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
 });
 
 describe('PlatformServicesStack options', () => {
+  it('runs the bootstrap Job again (a new name) when a password version changes, and rolls Airflow\'s pods', () => {
+    const jobOf = (backends: AirflowBackends) => {
+      const json = JSON.parse(build('dev', backends).synthesized);
+      const rels = releases(json);
+      return { job: (parse(rels['database-bootstrap'].values[0]).resources as Json[])[0].metadata.name, pods: parse(rels.airflow.values[0]).airflowPodAnnotations };
+    };
+    const before = jobOf(airflow);
+    const after = jobOf({ ...airflow, databaseUsers: { ...airflow.databaseUsers, airflow: { ...airflow.databaseUsers.airflow, passwordVersion: 2 } } });
+    expect(after.job).not.toBe(before.job);
+    expect([before.pods, after.pods]).toEqual([{ 'platform.mlops/database-password-version': '1' }, { 'platform.mlops/database-password-version': '2' }]);
+  });
+
   it('asks for no KMS grant when the database secret uses the AWS-managed key', () => {
     const withoutKey: AirflowBackends = { ...airflow, databaseSecretKmsKeyArn: undefined };
     const json = JSON.parse(build('dev', withoutKey).synthesized);
-    expect(policy(json, 'AirflowSecrets_AirflowSecretsReader_Permissions').statement).toHaveLength(1);
+    expect(policy(json, 'DatabaseBootstrap_Secrets_SecretsReader_Permissions').statement).toHaveLength(1);
+  });
+});
+
+describe('Helm versions', () => {
+  it('pins chart versions whose minimum Helm the helm provider\'s embedded Helm meets (Airflow 1.22.0 needs 3.19.0)', () => {
+    const semver = (v: string) => v.split('.').map(Number).reduce((acc, n) => acc * 1000 + n, 0);
+    const generated = JSON.parse(fs.readFileSync(path.join(require.resolve('@cdktf/provider-helm/package.json'), '..', 'package.json'), 'utf8'));
+    expect(generated.cdktf.provider.version).toBe(HELM_PROVIDER.version);
+    const airflowMinimum = CHART_MINIMUM_HELM[`airflow@${PLATFORM_CHARTS.airflow.version}`];
+    expect(airflowMinimum).toBeDefined();
+    expect(semver(airflowMinimum)).toBeLessThanOrEqual(semver(HELM_PROVIDER.embeddedHelm));
+    expect(semver(CHART_MINIMUM_HELM['airflow@1.22.0'])).toBeGreaterThan(semver(HELM_PROVIDER.embeddedHelm));
   });
 });
 
@@ -223,8 +320,9 @@ describe('PlatformServicesStack without IMDS for pods', () => {
   });
 
   it('gives every External Secrets store its region', () => {
-    const stores = (values('airflow-secrets').resources as Json[]).filter((m) => m.kind === 'SecretStore');
-    expect(stores.length).toBeGreaterThan(0);
+    const syncs = ['airflow-keys', 'airflow-metadata', 'database-bootstrap-secrets'];
+    const stores = syncs.flatMap((name) => (values(name).resources as Json[]).filter((m) => m.kind === 'SecretStore'));
+    expect(stores.length).toBeGreaterThanOrEqual(syncs.length);
     for (const store of stores) expect(store.spec.provider.aws.region).toBe(region);
   });
 

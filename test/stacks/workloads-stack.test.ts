@@ -138,6 +138,15 @@ describe.each(Object.values(environments).map((e) => [e.name, e] as const))('%s 
     expect(JSON.stringify(external.spec.target.template)).toMatch(/:5432\/mlflow\?sslmode=require/);
   });
 
+  it('logs MLflow in as its own database user: its role reads that user\'s secret, not the master user\'s', () => {
+    const external = objects.find((o) => o.kind === 'ExternalSecret' && o.metadata.namespace === 'mlflow')! as Json;
+    const keys = new Set(external.spec.data.map((d: Json) => d.remoteRef.key));
+    expect([...keys]).toEqual([expect.stringMatching(/cross-stack-output-aws_secretsmanager_secretDatabase_User-mlflow_Secret/)]);
+    const policies = JSON.stringify(json.data.aws_iam_policy_document);
+    expect(policies).toContain('aws_secretsmanager_secretDatabase_User-mlflow_Secret');
+    expect(policies).not.toContain('master_user_secret');
+  });
+
   it('is deployed after the platform stack that installs the CRDs', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks[`${name}-workloads`].dependencies).toEqual(expect.arrayContaining([`${name}-platform`, `${name}-cluster`, `${name}-data`]));

@@ -369,3 +369,35 @@ describe('PostgresDatabase', () => {
     });
   });
 });
+
+describe('PostgresDatabase.addApplicationUser', () => {
+  it('gives an application its own generated password in its own secret, encrypted with the database key, never in state', () => {
+    let user: ReturnType<PostgresDatabase['addApplicationUser']> | undefined;
+    const json = database({}, (db) => {
+      user = db.addApplicationUser('airflow', { recoveryWindowDays: 0, passwordVersion: 2 });
+    }) as TerraformJson & { ephemeral?: Record<string, Record<string, unknown>> };
+    const secret = onlyResource(json, 'aws_secretsmanager_secret');
+    expect(secret).toMatchObject({ name: 'dev-platform/users/airflow', recovery_window_in_days: 0 });
+    expect(secret.kms_key_id).toContain('aws_kms_key.Database_Key');
+    const version = onlyResource(json, 'aws_secretsmanager_secret_version');
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_string_wo).toMatch(/^\$\{jsonencode\(\{"username" = "airflow", "password" = ephemeral\.random_password\.\w+\.result\}\)\}$/);
+    expect(version.secret_string_wo_version).toBe(2);
+    expect(Object.keys(json.ephemeral!.random_password)).toHaveLength(1);
+    expect(user!.username).toBe('airflow');
+    expect(user!.passwordVersion).toBe(2);
+    expect(user!.readSecretStatements('Db').map((s) => s.sid)).toEqual(['DbReadUserSecret', 'DbDecryptUserSecret']);
+  });
+
+  it.each([
+    ['the master user', 'postgres', /must be a lowercase PostgreSQL role name, not reserved .* and not the master user/],
+    ['a reserved name', 'rds_admin', /not reserved/],
+    ['an upper-case name', 'Airflow', /must be a lowercase PostgreSQL role name/],
+  ])('fails for %s', (_label, name, message) => {
+    expect(() => database({ masterUsername: 'postgres' }, (db) => db.addApplicationUser(name))).toThrow(message);
+  });
+
+  it('fails when the same user is added twice', () => {
+    expect(() => database({}, (db) => { db.addApplicationUser('mlflow'); db.addApplicationUser('mlflow'); })).toThrow(/application user "mlflow" was already added/);
+  });
+});

@@ -16,9 +16,9 @@ describe('Network', () => {
     expect(Testing.synth(stack)).toHaveResourceWithProperties(FlowLog, { traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
   });
 
-  it('creates public, private and database subnets in every AZ, computed from the VPC CIDR', () => {
+  it('creates public, private, database and load-balancer subnets in every AZ, computed from the VPC CIDR', () => {
     const subnets = resourcesOf(json, 'aws_subnet');
-    expect(subnets).toHaveLength(9);
+    expect(subnets).toHaveLength(12);
     const byTier = (tier: string) => subnets.filter((s) => (s.tags as Record<string, string>)['platform:tier'] === tier);
     expect(byTier('private').map((s) => [s.availability_zone, s.cidr_block])).toEqual([
       ['eu-west-1a', '10.30.0.0/19'],
@@ -29,7 +29,13 @@ describe('Network', () => {
     expect(byTier('database').map((s) => s.cidr_block)).toEqual(['10.30.224.0/22', '10.30.228.0/22', '10.30.232.0/22']);
     expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
     expect(byTier('public').every((s) => (s.tags as Record<string, string>)['kubernetes.io/role/elb'] === '1')).toBe(true);
-    expect(byTier('private').every((s) => (s.tags as Record<string, string>)['kubernetes.io/role/internal-elb'] === '1')).toBe(true);
+    // Internal load balancers only in their own subnets, never where pods get their addresses.
+    expect(byTier('load-balancer').map((s) => s.cidr_block)).toEqual(['10.30.216.0/23', '10.30.218.0/23', '10.30.220.0/23']);
+    expect(byTier('load-balancer').every((s) => (s.tags as Record<string, string>)['kubernetes.io/role/internal-elb'] === '1')).toBe(true);
+    expect(subnets.filter((s) => 'kubernetes.io/role/internal-elb' in (s.tags as Record<string, string>))).toHaveLength(3);
+    const lbRoutes = Object.entries(json.resource.aws_route_table_association).filter(([name]) => name.includes('LoadBalancerRouteTableAssociation'));
+    expect(lbRoutes).toHaveLength(3);
+    expect(Object.keys(json.resource.aws_route).filter((name) => name.includes('LoadBalancer'))).toEqual([]);
   });
 
   it('puts one NAT gateway in each AZ by default, each private route table using its own', () => {

@@ -6,8 +6,10 @@ describe('planSubnets', () => {
     const vpc = parseCidr(`10.0.0.0/${prefix}`) as Ipv4Cidr;
     for (let azs = 2; azs <= 6; azs++) {
       const plan = planSubnets(`10.0.0.0/${prefix}`, azs);
-      const all = [...plan.public, ...plan.private, ...plan.database].map((c) => parseCidr(c) as Ipv4Cidr);
-      expect(all).toHaveLength(azs * 3);
+      const all = [...plan.public, ...plan.private, ...plan.database, ...plan.loadBalancer].map((c) => parseCidr(c) as Ipv4Cidr);
+      expect(all).toHaveLength(azs * 4);
+      // An ALB needs a /27 or larger.
+      for (const cidr of plan.loadBalancer) expect((parseCidr(cidr) as Ipv4Cidr).prefix).toBeLessThanOrEqual(27);
       all.forEach((a, i) => {
         expect(cidrsOverlap(a, vpc) && a.prefix > vpc.prefix).toBe(true);
         all.slice(i + 1).forEach((b) => expect(cidrsOverlap(a, b)).toBe(false));
@@ -21,6 +23,7 @@ describe('planSubnets', () => {
     expect(three.private.slice(0, 2)).toEqual(two.private);
     expect(three.public.slice(0, 2)).toEqual(two.public);
     expect(three.database.slice(0, 2)).toEqual(two.database);
+    expect(three.loadBalancer.slice(0, 2)).toEqual(two.loadBalancer);
   });
 
   it('fails when the AZ count cannot fit', () => {

@@ -1,7 +1,8 @@
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { environments, shared } from '../../../environments';
-import { alertmanagerConfig, OBSERVABILITY_CHARTS, RANDOM_PROVIDER } from '../../../constructs/observability/cluster-observability';
+import { RANDOM_PROVIDER } from '../../../constructs/core/generated-secret';
+import { alertmanagerConfig, OBSERVABILITY_CHARTS } from '../../../constructs/observability/cluster-observability';
 import { ClusterStack } from '../../../stacks/cluster-stack';
 import { NetworkStack } from '../../../stacks/network-stack';
 import { PlatformServicesStack } from '../../../stacks/platform-services-stack';
@@ -26,6 +27,10 @@ function platformOf(envName: keyof typeof environments): { json: TerraformJson &
       logsBucketName: 'logs',
       logsBucketArn: 'arn:aws:s3:::logs',
       logsBucketKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k',
+      databaseUsers: {
+        airflow: { username: 'airflow', secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:users/airflow', passwordVersion: 1 },
+        mlflow: { username: 'mlflow', secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:users/mlflow', passwordVersion: 1 },
+      },
     },
     alerting: { alarmTopicArn: network.alarmTopic.topicArn, alarmTopicKeyArn: network.alarmTopic.encryptionKey.keyArn },
   });
@@ -68,18 +73,40 @@ describe.each(Object.entries(built))('observability in %s-platform', (envName, {
     const storageClass = Object.values(json.resource.kubernetes_storage_class_v1 as Json)[0] as Json;
     expect(storageClass).toMatchObject({ storage_provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true' } });
     expect(storageClass.parameters.kmsKeyId).toMatch(/^\$\{/);
+    // EKS 1.30+ has no default class: without this, a claim naming no class stays Pending.
+    expect(storageClass.metadata.annotations).toEqual({ 'storageclass.kubernetes.io/is-default-class': 'true' });
+  });
+
+  it('gives every persistent volume an explicit class and size', () => {
+    const values = valuesOf(releaseNamed(json, 'kube-prometheus-stack'));
+    const claim = (spec: Json) => ({ storageClassName: spec.storageClassName, size: spec.resources.requests.storage });
+    expect(claim(values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec)).toEqual({ storageClassName: 'gp3-encrypted', size: expect.stringMatching(/^\d+Gi$/) });
+    expect(claim(values.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec)).toEqual({ storageClassName: 'gp3-encrypted', size: '5Gi' });
+    expect(values.grafana.persistence).toMatchObject({ enabled: true, storageClassName: 'gp3-encrypted', size: '10Gi' });
+  });
+
+  it('gives every log Fluent Bit reads an output (the kubelet journal included), labelled for Prometheus by the selector key', () => {
+    const values = valuesOf(releaseNamed(json, 'fluent-bit'));
+    const field = (section: string, key: string) => [...section.matchAll(new RegExp(`^\\s+${key}\\s+(\\S+)`, 'gm'))].map((m) => m[1]);
+    const tags = field(values.config.inputs, 'Tag');
+    const matches = field(values.config.outputs, 'Match');
+    expect(tags).toEqual(['kube.*', 'host.*']);
+    const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
+    for (const tag of tags) expect(matches.some((m) => glob(m).test(tag.replace('*', 'x')))).toBe(true);
+    expect(values.serviceMonitor).toEqual({ enabled: true, selector: { release: 'kube-prometheus-stack' } });
   });
 
   it('takes the Grafana admin from Secrets Manager and never writes the password into the configuration', () => {
     const grafana = valuesOf(releaseNamed(json, 'kube-prometheus-stack')).grafana;
     expect(grafana.admin).toEqual({ existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' });
     expect(grafana.adminPassword).toBeUndefined();
-    const version = Object.values(json.resource.aws_secretsmanager_secret_version as Json)[0] as Json;
+    const version = Object.values(json.resource.aws_secretsmanager_secret_version as Json).find((v: Json) => String(v.secret_string_wo).includes('admin-user')) as Json;
     expect(version.secret_string).toBeUndefined();
-    const secret = Object.values(json.resource.aws_secretsmanager_secret as Json)[0] as Json;
+    const secret = Object.values(json.resource.aws_secretsmanager_secret as Json).find((x: Json) => String(x.name).endsWith('/grafana/admin')) as Json;
     expect(secret.recovery_window_in_days).toBe(environment.tier === 'production' ? 30 : 0);
     expect(version.secret_string_wo).toMatch(/ephemeral\.random_password\.\w+\.result/);
-    expect(json.ephemeral.random_password).toEqual({ [`${envName}_grafana_admin`]: { length: 32, special: false } });
+    expect(json.ephemeral.random_password).toMatchObject({ observability_grafanaadmin_0: { length: 32, special: false } });
+    expect(version.secret_string_wo).toContain('"admin-user" = "admin"');
     expect(json.terraform!.required_providers).toMatchObject({ random: RANDOM_PROVIDER });
     expect(Object.keys(json.resource)).not.toContain('random_password');
   });

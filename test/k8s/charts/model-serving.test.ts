@@ -1,3 +1,5 @@
+import { planSubnets } from '../../../constructs/network/subnet-plan';
+import { cidrsOverlap } from '../../../k8s/network';
 import { Testing } from 'cdk8s';
 import { ModelServingChart } from '../../../k8s';
 import { onlyOfKind, schemaProblems } from '../helpers';
@@ -57,7 +59,9 @@ describe('ModelServingChart', () => {
   });
 
   describe('with an internal load balancer', () => {
-    const ingress = { loadBalancerSubnetCidrs: ['10.10.0.0/19', '10.10.32.0/19'], clientCidrs: ['10.10.0.0/16'] };
+    // The network's plan: load balancers in subnets of their own, pods in the private subnets.
+    const plan = planSubnets('10.10.0.0/16', 2);
+    const ingress = { loadBalancerSubnetCidrs: plan.loadBalancer, podSubnetCidrs: plan.private, clientCidrs: ['10.10.0.0/16'] };
     const withIngress = (extra: object = {}) =>
       objectsOf(buildCharts({ modelServing: { ...workloadChartsProps().modelServing, ingress: { ...ingress, ...extra } } }).charts.modelServing);
 
@@ -91,6 +95,20 @@ describe('ModelServingChart', () => {
         'alb.ingress.kubernetes.io/certificate-arn': certificateArn,
         'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
       });
+    });
+
+    test('admits no pod subnet: the load balancer subnets hold no pods', () => {
+      const policy = onlyOfKind(withIngress(), 'NetworkPolicy');
+      const admitted = policy.spec.ingress.flatMap((rule: { from: { ipBlock?: { cidr: string } }[] }) => rule.from.map((peer) => peer.ipBlock?.cidr)).filter(Boolean);
+      expect(admitted).toEqual(['10.10.216.0/23', '10.10.218.0/23']);
+      for (const cidr of admitted) for (const pods of plan.private) expect(cidrsOverlap(cidr, pods)).toBe(false);
+    });
+
+    test('fails when the load balancer subnets are where the pods live (every pod would pass as the load balancer)', () => {
+      expect(() => withIngress({ loadBalancerSubnetCidrs: plan.private })).toThrow(
+        /ingress\.loadBalancerSubnetCidrs\[0\] \("10\.10\.0\.0\/19"\) overlaps the pod subnet 10\.10\.0\.0\/19: every pod there would be admitted as the load balancer/,
+      );
+      expect(() => withIngress({ podSubnetCidrs: [] })).toThrow(/ingress\.podSubnetCidrs.*must list the subnets pods get addresses from/);
     });
 
     test('fails when the load balancer settings are wrong', () => {

@@ -1,0 +1,2 @@
+export * from './airflow';
+export type * from './airflow-values';
