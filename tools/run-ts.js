@@ -18,12 +18,6 @@ const Module = require('module');
 const os = require('os');
 const path = require('path');
 
-const [entry, ...args] = process.argv.slice(2);
-if (!entry) {
-  console.error('usage: node tools/run-ts.js <file.ts> [args...]');
-  process.exit(2);
-}
-
 // The transform tsconfig.json asks for, as ts-node 10.9's SWC transpiler derived it
 // (node_modules/ts-node/dist/transpilers/swc.js, createSwcOptions): target ES2022 with
 // useDefineForClassFields (TypeScript's default from ES2022), CommonJS with esModuleInterop, dynamic
@@ -86,9 +80,9 @@ function transpile(source, filename) {
   return code;
 }
 
-require.extensions['.ts'] = function loadTypeScript(module, filename) {
+function loadTypeScript(module, filename) {
   module._compile(transpile(fs.readFileSync(filename, 'utf8'), filename), filename);
-};
+}
 
 function sourceMapOf(filename) {
   if (!sourceMaps.has(filename)) {
@@ -132,18 +126,33 @@ function errorHeader(error) {
 // deep stacks is a large share of synth time, so those captures are skipped (cdktf then records an empty
 // trace), unless RUN_TS_TOKEN_STACKS=1 asks for them while debugging a token error. Real errors keep their
 // traces, source-mapped.
-const tokenStacks = process.env.RUN_TS_TOKEN_STACKS === '1';
-const captureStackTrace = Error.captureStackTrace;
-Error.captureStackTrace = function captureUnlessBookkeeping(target, below) {
-  const bookkeeping =
-    !tokenStacks && Error.stackTraceLimit === Number.MAX_SAFE_INTEGER && !(target instanceof Error) && target?.stack === '';
-  if (!bookkeeping) captureStackTrace(target, below ?? captureUnlessBookkeeping);
-};
-Error.prepareStackTrace = (error, callSites) => {
-  if (!(error instanceof Error) && !tokenStacks) return '';
-  return errorHeader(error) + callSites.map((callSite) => `\n    at ${formatCallSite(callSite)}`).join('');
-};
+/** Installs the hook and that stack trace handling in this process. */
+function install() {
+  require.extensions['.ts'] = loadTypeScript;
+  const tokenStacks = process.env.RUN_TS_TOKEN_STACKS === '1';
+  const captureStackTrace = Error.captureStackTrace;
+  Error.captureStackTrace = function captureUnlessBookkeeping(target, below) {
+    const bookkeeping =
+      !tokenStacks && Error.stackTraceLimit === Number.MAX_SAFE_INTEGER && !(target instanceof Error) && target?.stack === '';
+    if (!bookkeeping) captureStackTrace(target, below ?? captureUnlessBookkeeping);
+  };
+  Error.prepareStackTrace = (error, callSites) => {
+    if (!(error instanceof Error) && !tokenStacks) return '';
+    return errorHeader(error) + callSites.map((callSite) => `\n    at ${formatCallSite(callSite)}`).join('');
+  };
+}
 
-// Run the entry as the main module, so `require.main === module` holds in it as under plain node.
-process.argv = [process.argv[0], path.resolve(entry), ...args];
-Module.runMain();
+if (require.main === module) {
+  const [entry, ...args] = process.argv.slice(2);
+  if (!entry) {
+    console.error('usage: node tools/run-ts.js <file.ts> [args...]');
+    process.exit(2);
+  }
+  install();
+  // Run the entry as the main module, so `require.main === module` holds in it as under plain node.
+  process.argv = [process.argv[0], path.resolve(entry), ...args];
+  Module.runMain();
+}
+
+// For test/tools/run-ts.test.ts; requiring this file installs nothing.
+module.exports = { SWC_OPTIONS };

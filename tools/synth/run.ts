@@ -86,7 +86,7 @@ export function runSynth(shared: SharedConfig, environments: readonly Environmen
  * is left out (the policy check parses it) when a reference holds a character that could mean something
  * else inside YAML text. test/tools/synth/run.test.ts parses every written file and compares.
  */
-function writeManifests(platform: PlatformStacks): Map<string, unknown[]> {
+export function writeManifests(platform: PlatformStacks): Map<string, unknown[]> {
   const written = new Map<string, unknown[]>();
   const save = Yaml.save;
   try {
