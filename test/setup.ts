@@ -1,10 +1,16 @@
 /**
+ * cdktf's token bookkeeping stack captures are skipped as under tools/run-ts.js (a large share of the time
+ * of every test that builds stacks); RUN_TS_TOKEN_STACKS=1 keeps them.
+ *
  * cdktf's jest matchers (`toHaveResource`, `toHaveResourceWithProperties`, ..., what `Testing.setupJest()`
  * registers) for every test file, without loading cdktf into the files that never use them (most of
  * them): each matcher loads cdktf's jest adapter on its first call. test/setup.test.ts checks that the
  * names below are exactly the ones cdktf registers.
  */
 import type {} from 'cdktf/lib/testing/adapters/jest'; // types of the toHaveResource* matchers
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS; requiring it installs nothing
+(require('../tools/run-ts.js') as { skipTokenStackCaptures(): void }).skipTokenStackCaptures();
 
 type Matcher = (this: jest.MatcherContext, ...args: unknown[]) => jest.CustomMatcherResult;
 

@@ -125,17 +125,22 @@ function errorHeader(error) {
 // a token error when debugging (cdktf 0.21 lib/tokens/private/stack-trace.js). Walking and formatting those
 // deep stacks is a large share of synth time, so those captures are skipped (cdktf then records an empty
 // trace), unless RUN_TS_TOKEN_STACKS=1 asks for them while debugging a token error. Real errors keep their
-// traces, source-mapped.
-/** Installs the hook and that stack trace handling in this process. */
-function install() {
-  require.extensions['.ts'] = loadTypeScript;
-  const tokenStacks = process.env.RUN_TS_TOKEN_STACKS === '1';
+// traces. Also used by test/setup.ts, for the same saving in every test that builds stacks.
+function skipTokenStackCaptures() {
+  if (process.env.RUN_TS_TOKEN_STACKS === '1') return;
   const captureStackTrace = Error.captureStackTrace;
   Error.captureStackTrace = function captureUnlessBookkeeping(target, below) {
-    const bookkeeping =
-      !tokenStacks && Error.stackTraceLimit === Number.MAX_SAFE_INTEGER && !(target instanceof Error) && target?.stack === '';
+    const bookkeeping = Error.stackTraceLimit === Number.MAX_SAFE_INTEGER && !(target instanceof Error) && target?.stack === '';
     if (!bookkeeping) captureStackTrace(target, below ?? captureUnlessBookkeeping);
   };
+}
+
+/** Installs the hook and the stack trace handling in this process. */
+function install() {
+  require.extensions['.ts'] = loadTypeScript;
+  skipTokenStackCaptures();
+  // Source-mapped traces for errors; none for other captures (plain objects), as they are bookkeeping too.
+  const tokenStacks = process.env.RUN_TS_TOKEN_STACKS === '1';
   Error.prepareStackTrace = (error, callSites) => {
     if (!(error instanceof Error) && !tokenStacks) return '';
     return errorHeader(error) + callSites.map((callSite) => `\n    at ${formatCallSite(callSite)}`).join('');
@@ -154,5 +159,5 @@ if (require.main === module) {
   Module.runMain();
 }
 
-// For test/tools/run-ts.test.ts; requiring this file installs nothing.
-module.exports = { SWC_OPTIONS };
+// For test/setup.ts and test/tools/run-ts.test.ts; requiring this file installs nothing.
+module.exports = { SWC_OPTIONS, skipTokenStackCaptures };
