@@ -44,7 +44,7 @@ function smallApp(outdir: string) {
   const tagged = new Construct(consumer, 'Tagged');
   const visited = new S3Bucket(tagged, 'Visited', { bucket: `${source.id}-visited` });
   Aspects.of(tagged).add(new TagBuckets());
-  consumer.addOverride('locals.source_region', source.region);
+  consumer.addOverride('locals.region', 'eu-west-1');
   new TerraformOutput(consumer, 'copy', { value: plain.bucket });
   return { app, plain, visited };
 }
@@ -67,18 +67,41 @@ describe('resolveOnce', () => {
     }
   });
 
-  test('hands back what the preparing run resolved, except under an aspect', () => {
+  test('writes each prepared element without resolving it again, except under an aspect', () => {
     const dir = scratch();
     try {
       const { app, plain, visited } = smallApp(dir);
-      expect(JSON.stringify(plain.toTerraform())).toContain('TfToken');
       resolveOnce(app);
-      app.node.findAll().filter(TerraformStack.isStack).forEach((stack) => stack.prepareStack());
-      expect(JSON.stringify(plain.toTerraform())).not.toContain('TfToken');
-      expect(JSON.stringify(plain.toTerraform())).toContain('data.terraform_remote_state');
-      expect(JSON.stringify(visited.toTerraform())).toContain('TfToken');
+      const stacks = app.node.findAll().filter(TerraformStack.isStack);
+      stacks.forEach((stack) => stack.prepareStack());
+      const plainCalls = jest.spyOn(plain, 'toTerraform');
+      const visitedCalls = jest.spyOn(visited, 'toTerraform');
+      const consumer = stacks.find((stack) => stack.node.id === 'consumer')!;
+      expect(JSON.stringify(consumer.toTerraform())).toContain('copy-of-${data.terraform_remote_state.');
+      expect(plainCalls).not.toHaveBeenCalled();
+      expect(visitedCalls).toHaveBeenCalledTimes(1);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("falls back to cdktf's own pass when a stack override holds a token", () => {
+    const [plainDir, onceDir] = [scratch(), scratch()];
+    try {
+      const withTokenOverride = (dir: string) => {
+        const built = smallApp(dir);
+        const consumer = built.app.node.findAll().filter(TerraformStack.isStack).find((stack) => stack.node.id === 'consumer')!;
+        consumer.addOverride('locals.plain_bucket', built.plain.bucket);
+        return built.app;
+      };
+      withTokenOverride(plainDir).synth();
+      const once = withTokenOverride(onceDir);
+      resolveOnce(once);
+      once.synth();
+      expect(tree(onceDir)).toEqual(tree(plainDir));
+      expect(tree(onceDir)['stacks/consumer/cdk.tf.json']).toContain('"plain_bucket": "${aws_s3_bucket.Plain.bucket}"');
+    } finally {
+      [plainDir, onceDir].forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
     }
   });
 
