@@ -81,10 +81,10 @@ export function runSynth(shared: SharedConfig, environments: readonly Environmen
 /**
  * Writes every environment's manifests (`WorkloadsStack.synthManifests`) and returns the objects the
  * files now hold, by absolute path, so the policy check reads these instead of parsing YAML that was just
- * written (about a third of its time). They are taken where cdk8s saves them (`Yaml.save`), with each
+ * written (most of its time). They are taken where cdk8s saves them (`Yaml.save`), with each
  * Terraform token replaced by the reference it stands for, as synthManifests then does in the text. A file
  * is left out (the policy check parses it) when a reference holds a character that could mean something
- * else inside YAML text. test/tools/synth/run.test.ts parses every written file and compares.
+ * else inside YAML text. test/tools/synth/resolve-once.test.ts parses every written file and compares.
  */
 export function writeManifests(platform: PlatformStacks): Map<string, unknown[]> {
   const written = new Map<string, unknown[]>();
