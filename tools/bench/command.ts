@@ -143,7 +143,11 @@ export function renderReport(args: BenchArgs, cases: readonly CaseResult[], figu
   const minimal = cases.find((c) => c.mode === 'minimal');
   const synth = cases.find((c) => c.mode === 'synth');
   out.push(`npm run synth / minimal app: ${(figures.synthMs / figures.minimalMs).toFixed(2)}x wall (aim ${SYNTH_TO_MINIMAL_AIM}x)` + (minimal && synth ? `, ${(synth.medianCpuMs / minimal.medianCpuMs).toFixed(2)}x CPU` : ''));
-  for (const m of marginalsOf(figures.generatedMs)) out.push(`  per added environment, ${m.from} -> ${m.to}: ${m.msPerEnvironment.toFixed(1)} ms`);
+  // CPU time beside wall time: on a loaded machine it is the steadier of the two.
+  const generatedCpu = marginalsOf(Object.fromEntries(cases.filter((c) => c.mode === 'generated').map((c) => [c.environments, c.medianCpuMs])));
+  marginalsOf(figures.generatedMs).forEach((m, i) =>
+    out.push(`  per added environment, ${m.from} -> ${m.to}: ${m.msPerEnvironment.toFixed(1)} ms wall, ${generatedCpu[i].msPerEnvironment.toFixed(1)} ms CPU`),
+  );
   if (figures.testSuite) out.push(`npm test: ${figures.testSuite.passed ? 'passed' : 'FAILED'} in ${(figures.testSuite.ms / 1000).toFixed(1)} s`);
   if (wasLoaded(load)) {
     out.push(
