@@ -64,12 +64,17 @@ describe('npm run synth', () => {
     expect(fs.readdirSync(project).filter((f) => f.includes('staging-'))).toEqual([]);
   });
 
-  it('writes where the cdktf CLI asks, a relative CDKTF_OUTDIR included (`npx cdktf synth`)', () => {
+  // One `cdktf synth` run for both: it is the same carry-over as re-running `npm run synth`.
+  it("writes where the cdktf CLI asks, a relative CDKTF_OUTDIR included (`npx cdktf synth`), keeping Terraform's working files beside each stack", () => {
+    write(path.join(project, 'cli.out', 'stacks', 'dev-network', '.terraform.lock.hcl'), 'lock');
+    write(path.join(project, 'cli.out', 'stacks', 'dev-network', '.terraform', 'modules.json'), '{}');
     const result = synth(project, 'cli.out');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(fs.existsSync(path.join(project, 'cli.out', 'stacks', 'prod-workloads', 'cdk.tf.json'))).toBe(true);
     expect(fs.existsSync(path.join(project, 'cli.out', 'manifest.json'))).toBe(true);
+    expect(fs.readFileSync(path.join(project, 'cli.out', 'stacks', 'dev-network', '.terraform.lock.hcl'), 'utf8')).toBe('lock');
+    expect(fs.existsSync(path.join(project, 'cli.out', 'stacks', 'dev-network', '.terraform', 'modules.json'))).toBe(true);
   });
 
   it('exits 1 naming the field when a CIDR is broken, and leaves cdktf.out untouched', () => {
@@ -108,13 +113,7 @@ describe('npm run synth', () => {
     }
   });
 
-  it("keeps Terraform's working files beside each stack, and the bootstrap state outside the output", () => {
-    write(path.join(project, 'cdktf.out', 'stacks', 'dev-network', '.terraform.lock.hcl'), 'lock');
-    write(path.join(project, 'cdktf.out', 'stacks', 'dev-network', '.terraform', 'modules.json'), '{}');
-    const result = synth(project);
-    expect(result.status).toBe(0);
-    expect(fs.readFileSync(path.join(project, 'cdktf.out', 'stacks', 'dev-network', '.terraform.lock.hcl'), 'utf8')).toBe('lock');
-    expect(fs.existsSync(path.join(project, 'cdktf.out', 'stacks', 'dev-network', '.terraform', 'modules.json'))).toBe(true);
+  it('keeps the bootstrap state outside the output', () => {
     const bootstrap = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'stacks', 'bootstrap', 'cdk.tf.json'), 'utf8'));
     // Relative to cdktf.out/stacks/bootstrap, where Terraform runs: the project root.
     expect(path.resolve(project, 'cdktf.out', 'stacks', 'bootstrap', bootstrap.terraform.backend.local.path)).toBe(path.join(project, 'terraform.bootstrap.tfstate'));

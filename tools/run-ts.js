@@ -1,28 +1,163 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point without type-checking (ts-node transpile-only with SWC):
-// synthesis stays fast and light, and `npm run typecheck` is the one place types are checked.
+// Runs a TypeScript entry point: `node tools/run-ts.js <file.ts> [args...]`.
+//
+// A small require hook instead of ts-node: ts-node loads the whole TypeScript compiler just to read
+// tsconfig.json (~0.5 s per run) and transpiles every file on every run. Here each .ts file is transpiled
+// with SWC (no type check: `npm run typecheck` is the one place types are checked) and the output is
+// cached on disk keyed by a hash of the source, the options and the SWC version, so an unchanged file
+// costs one read and one hash, and @swc/core is loaded only when something changed. The cache lives
+// outside git (RUN_TS_CACHE_DIR, else $XDG_CACHE_HOME/run-ts, else ~/.cache/run-ts); deleting it is safe.
+// Keyed by content, not path: copies of the project (the synth tests' scratch copies) share entries.
+//
+// Stack traces of errors point at the TypeScript sources: each output keeps its source map beside it,
+// read only when a trace through that file is formatted.
 'use strict';
+const crypto = require('crypto');
+const fs = require('fs');
+const Module = require('module');
+const os = require('os');
 const path = require('path');
 
-const [entry, ...args] = process.argv.slice(2);
-if (!entry) {
-  console.error('usage: node tools/run-ts.js <file.ts> [args...]');
-  process.exit(2);
-}
-require('ts-node').register({
-  transpileOnly: true,
-  swc: true,
-  project: path.join(__dirname, '..', 'tsconfig.json'),
-});
-// cdktf captures a full stack trace for every token it creates, kept only to explain a token error
-// when debugging, and ts-node's source-map support rewrites each one: ~40% of synth time. Real errors
-// keep their source-mapped traces; those bookkeeping captures (plain objects) get none, unless
-// RUN_TS_TOKEN_STACKS=1 asks for them while debugging a token error.
-const sourceMapped = Error.prepareStackTrace;
-if (sourceMapped && process.env.RUN_TS_TOKEN_STACKS !== '1') {
-  Error.prepareStackTrace = (error, callSites) => (error instanceof Error ? sourceMapped(error, callSites) : '');
+// The transform tsconfig.json asks for, as ts-node 10.9's SWC transpiler derived it
+// (node_modules/ts-node/dist/transpilers/swc.js, createSwcOptions): target ES2022 with
+// useDefineForClassFields (TypeScript's default from ES2022), CommonJS with esModuleInterop, dynamic
+// import() turned into require() as tsc does for module=commonjs, strict mode, class names kept.
+// `test/tools/run-ts.test.ts` checks these against tsconfig.json so the two cannot drift apart.
+const SWC_OPTIONS = {
+  swcrc: false,
+  configFile: false,
+  sourceMaps: true,
+  module: { type: 'commonjs', noInterop: false, strictMode: true, ignoreDynamic: false },
+  jsc: {
+    parser: { syntax: 'typescript', tsx: false, decorators: false, dynamicImport: true },
+    target: 'es2022',
+    keepClassNames: true,
+    transform: { useDefineForClassFields: true, legacyDecorator: true, decoratorMetadata: false },
+  },
+};
+// Bump when the hook changes what it writes.
+const HOOK_VERSION = 1;
+
+const cacheDir =
+  process.env.RUN_TS_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'run-ts');
+const swcVersion = require('@swc/core/package.json').version;
+const keyPrefix = JSON.stringify([HOOK_VERSION, swcVersion, SWC_OPTIONS]);
+let swc;
+
+/** filename -> path of its cached source map, for the stack trace formatter. */
+const mapFiles = new Map();
+/** filename -> SourceMap, built on first use. */
+const sourceMaps = new Map();
+
+function writeAtomically(file, text) {
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
 }
 
-// Run the entry as the main module, so `require.main === module` holds in it as under plain node.
-process.argv = [process.argv[0], path.resolve(entry), ...args];
-require('module').runMain();
+function transpile(source, filename) {
+  const key = crypto.createHash('sha256').update(keyPrefix).update('\0').update(source).digest('hex');
+  const jsFile = path.join(cacheDir, `${key}.js`);
+  const mapFile = path.join(cacheDir, `${key}.map`);
+  mapFiles.set(filename, mapFile);
+  try {
+    return fs.readFileSync(jsFile, 'utf8');
+  } catch {
+    // Not cached yet (or the cache is unreadable): transpile, and cache when possible.
+  }
+  swc ??= require('@swc/core');
+  const { code, map } = swc.transformSync(source, { ...SWC_OPTIONS, filename });
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    // The map first: a cached .js always has its map.
+    writeAtomically(mapFile, map);
+    writeAtomically(jsFile, code);
+  } catch (error) {
+    // A read-only home still runs, just without the cache.
+    if (process.env.RUN_TS_DEBUG === '1') console.error(`run-ts: cannot cache ${filename}: ${error.message}`);
+    sourceMaps.set(filename, new Module.SourceMap(JSON.parse(map)));
+  }
+  return code;
+}
+
+function loadTypeScript(module, filename) {
+  module._compile(transpile(fs.readFileSync(filename, 'utf8'), filename), filename);
+}
+
+function sourceMapOf(filename) {
+  if (!sourceMaps.has(filename)) {
+    let map;
+    try {
+      map = new Module.SourceMap(JSON.parse(fs.readFileSync(mapFiles.get(filename), 'utf8')));
+    } catch {
+      map = undefined; // the cache was cleared under us: leave the positions as they are
+    }
+    sourceMaps.set(filename, map);
+  }
+  return sourceMaps.get(filename);
+}
+
+/** One `at ...` line, with the position moved to the TypeScript source when the file came through the hook. */
+function formatCallSite(callSite) {
+  const text = String(callSite);
+  const file = callSite.getFileName();
+  if (!file || !mapFiles.has(file)) return text;
+  const line = callSite.getLineNumber();
+  const column = callSite.getColumnNumber();
+  const entry = sourceMapOf(file)?.findEntry(line - 1, column - 1);
+  if (!entry || entry.originalLine === undefined) return text;
+  const generated = `${file}:${line}:${column}`;
+  const original = `${file}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  const at = text.lastIndexOf(generated);
+  return at < 0 ? text : text.slice(0, at) + original + text.slice(at + generated.length);
+}
+
+function errorHeader(error) {
+  try {
+    return Error.prototype.toString.call(error);
+  } catch {
+    return '<error>';
+  }
+}
+
+// cdktf (and constructs) capture a full stack trace for every token and construct they create, into a
+// plain object `{ stack: '' }` with Error.stackTraceLimit raised to MAX_SAFE_INTEGER, kept only to explain
+// a token error when debugging (cdktf 0.21 lib/tokens/private/stack-trace.js). Walking and formatting those
+// deep stacks is a large share of synth time, so those captures are skipped (cdktf then records an empty
+// trace), unless RUN_TS_TOKEN_STACKS=1 asks for them while debugging a token error. Real errors keep their
+// traces. Also used by test/setup.ts, for the same saving in every test that builds stacks.
+function skipTokenStackCaptures() {
+  if (process.env.RUN_TS_TOKEN_STACKS === '1') return;
+  const captureStackTrace = Error.captureStackTrace;
+  Error.captureStackTrace = function captureUnlessBookkeeping(target, below) {
+    const bookkeeping = Error.stackTraceLimit === Number.MAX_SAFE_INTEGER && !(target instanceof Error) && target?.stack === '';
+    if (!bookkeeping) captureStackTrace(target, below ?? captureUnlessBookkeeping);
+  };
+}
+
+/** Installs the hook and the stack trace handling in this process. */
+function install() {
+  require.extensions['.ts'] = loadTypeScript;
+  skipTokenStackCaptures();
+  // Source-mapped traces for errors; none for other captures (plain objects), as they are bookkeeping too.
+  const tokenStacks = process.env.RUN_TS_TOKEN_STACKS === '1';
+  Error.prepareStackTrace = (error, callSites) => {
+    if (!(error instanceof Error) && !tokenStacks) return '';
+    return errorHeader(error) + callSites.map((callSite) => `\n    at ${formatCallSite(callSite)}`).join('');
+  };
+}
+
+if (require.main === module) {
+  const [entry, ...args] = process.argv.slice(2);
+  if (!entry) {
+    console.error('usage: node tools/run-ts.js <file.ts> [args...]');
+    process.exit(2);
+  }
+  install();
+  // Run the entry as the main module, so `require.main === module` holds in it as under plain node.
+  process.argv = [process.argv[0], path.resolve(entry), ...args];
+  Module.runMain();
+}
+
+// For test/setup.ts and test/tools/run-ts.test.ts; requiring this file installs nothing.
+module.exports = { SWC_OPTIONS, skipTokenStackCaptures };

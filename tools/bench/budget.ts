@@ -1,33 +1,35 @@
 /**
  * Budgets the benchmark enforces, as a pure function of the measured medians so they can be tested on
- * given numbers. The rules, exactly:
+ * given numbers (issue 19). The rules, exactly:
  *
- * 1. Full synth (the real environments) takes at most FULL_TO_MINIMAL_MAX (4) times the minimal one-resource
- *    app, both timed the same way (a fresh process each, wall time from spawn to exit).
- * 2. Growth is linear or better: with generated sizes s0 < s1 < ... < sk, the marginal time per added
- *    environment over the last interval, (t(sk) - t(sk-1)) / (sk - sk-1), is at most
- *    GROWTH_MARGINAL_MAX_RATIO (1.25) times the marginal over the first, (t(s1) - t(s0)) / (s1 - s0),
- *    plus GROWTH_NOISE_MS_PER_ENV (5 ms) per environment for timer and scheduling noise. With the default
- *    sizes 3, 10, 30: (t30 - t10) / 20 <= 1.25 * (t10 - t3) / 7 + 5 ms. Fewer than three sizes: not judged.
- * 3. Peak resident memory of the full synth (the real three environments) is under 1 GiB.
- * 4. With --test-suite: `npm test` passes and takes under 60 s.
+ * 1. `npm run synth` (the real environments: stacks, manifests and the policy check) takes at most
+ *    SYNTH_TO_MINIMAL_MAX (3.5) times the minimal one-resource app run by plain node, both timed the same
+ *    way in the same run (median wall time of a fresh process each, spawn to exit). The aim,
+ *    SYNTH_TO_MINIMAL_AIM (2.5x), is reported, not enforced.
+ * 2. Each added environment costs under MARGINAL_MS_MAX (100 ms): for consecutive generated sizes
+ *    s < t with s >= MARGINAL_FROM (3), (time(t) - time(s)) / (t - s) < 100 ms. With the default sizes
+ *    1, 3, 10, 30 that is 3->10 and 10->30 (1->3 is reported, not judged: two environments apart, it is
+ *    mostly noise). No such interval: not judged.
+ * 3. Peak resident memory of `npm run synth` (the real environments) is under PEAK_RSS_MAX_BYTES (200 MiB).
+ * 4. With --test-suite: `npm test` passes and takes under TEST_SUITE_MAX_MS (30 s).
  */
 
-export const FULL_TO_MINIMAL_MAX = 4;
-export const GROWTH_MARGINAL_MAX_RATIO = 1.25;
-export const GROWTH_NOISE_MS_PER_ENV = 5;
-export const PEAK_RSS_MAX_BYTES = 1024 ** 3;
-export const TEST_SUITE_MAX_MS = 60_000;
+export const SYNTH_TO_MINIMAL_MAX = 3.5;
+export const SYNTH_TO_MINIMAL_AIM = 2.5;
+export const MARGINAL_MS_MAX = 100;
+export const MARGINAL_FROM = 3;
+export const PEAK_RSS_MAX_BYTES = 200 * 1024 ** 2;
+export const TEST_SUITE_MAX_MS = 30_000;
 
 export interface BenchFigures {
   /** Median wall time of the minimal app, ms. */
   readonly minimalMs: number;
-  /** Median wall time of the full synth of the real environments, ms. */
-  readonly fullMs: number;
-  /** How many environments the full synth has. */
-  readonly fullEnvironments: number;
-  /** Peak RSS of the full synth, bytes. */
-  readonly fullPeakRssBytes: number;
+  /** Median wall time of `npm run synth` over the real environments, ms. */
+  readonly synthMs: number;
+  /** How many real environments `npm run synth` has. */
+  readonly synthEnvironments: number;
+  /** Peak RSS of `npm run synth` over all rounds, bytes. */
+  readonly synthPeakRssBytes: number;
   /** Median wall time by generated environment count, ms. */
   readonly generatedMs: Readonly<Record<number, number>>;
   /** `npm test`, when it was timed. */
@@ -42,22 +44,18 @@ export interface BudgetCheck {
   readonly detail: string;
 }
 
-export interface GrowthFigures {
-  readonly sizes: readonly number[];
-  /** ms per added environment over each interval of consecutive sizes. */
-  readonly marginalMs: readonly { readonly from: number; readonly to: number; readonly msPerEnvironment: number }[];
-  /** t(largest) / t(smallest), and what a linear cost would give (largest / smallest). */
-  readonly ratio: number;
-  readonly linearRatio: number;
+export interface Marginal {
+  readonly from: number;
+  readonly to: number;
+  readonly msPerEnvironment: number;
 }
 
-export function growthOf(generatedMs: Readonly<Record<number, number>>): GrowthFigures | undefined {
-  const sizes = Object.keys(generatedMs).map(Number).sort((a, b) => a - b);
-  if (sizes.length < 2) return undefined;
-  const marginalMs = sizes.slice(1).map((to, i) => ({ from: sizes[i], to, msPerEnvironment: (generatedMs[to] - generatedMs[sizes[i]]) / (to - sizes[i]) }));
-  const first = sizes[0];
-  const last = sizes[sizes.length - 1];
-  return { sizes, marginalMs, ratio: generatedMs[last] / generatedMs[first], linearRatio: last / first };
+/** ms per added environment over each interval of consecutive generated sizes. */
+export function marginalsOf(generatedMs: Readonly<Record<number, number>>): Marginal[] {
+  const sizes = Object.keys(generatedMs)
+    .map(Number)
+    .sort((a, b) => a - b);
+  return sizes.slice(1).map((to, i) => ({ from: sizes[i], to, msPerEnvironment: (generatedMs[to] - generatedMs[sizes[i]]) / (to - sizes[i]) }));
 }
 
 const ms = (n: number) => `${Math.round(n)} ms`;
@@ -66,38 +64,34 @@ const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
 export function evaluateBudgets(f: BenchFigures): { ok: boolean; checks: BudgetCheck[] } {
   const checks: BudgetCheck[] = [];
 
-  const ratio = f.fullMs / f.minimalMs;
+  const ratio = f.synthMs / f.minimalMs;
   checks.push({
-    name: 'full synth <= 4x minimal app',
-    ok: ratio <= FULL_TO_MINIMAL_MAX,
-    detail: `full ${ms(f.fullMs)} / minimal ${ms(f.minimalMs)} = ${ratio.toFixed(2)}x (limit ${FULL_TO_MINIMAL_MAX}x)`,
+    name: `npm run synth <= ${SYNTH_TO_MINIMAL_MAX}x the minimal app`,
+    ok: ratio <= SYNTH_TO_MINIMAL_MAX,
+    detail: `synth ${ms(f.synthMs)} / minimal ${ms(f.minimalMs)} = ${ratio.toFixed(2)}x (limit ${SYNTH_TO_MINIMAL_MAX}x, aim ${SYNTH_TO_MINIMAL_AIM}x)`,
   });
 
-  const growth = growthOf(f.generatedMs);
-  if (!growth || growth.marginalMs.length < 2) {
-    checks.push({ name: 'growth linear or better', ok: undefined, detail: 'needs at least three generated sizes; not judged' });
-  } else {
-    const first = growth.marginalMs[0];
-    const last = growth.marginalMs[growth.marginalMs.length - 1];
-    const limit = GROWTH_MARGINAL_MAX_RATIO * first.msPerEnvironment + GROWTH_NOISE_MS_PER_ENV;
+  const judged = marginalsOf(f.generatedMs).filter((m) => m.from >= MARGINAL_FROM);
+  if (judged.length === 0) {
+    checks.push({ name: `< ${MARGINAL_MS_MAX} ms per added environment`, ok: undefined, detail: `needs two generated sizes of at least ${MARGINAL_FROM}; not judged` });
+  }
+  for (const m of judged) {
     checks.push({
-      name: 'growth linear or better',
-      ok: last.msPerEnvironment <= limit,
-      detail:
-        `marginal ${last.from}->${last.to}: ${last.msPerEnvironment.toFixed(1)} ms/env; ` +
-        `limit ${GROWTH_MARGINAL_MAX_RATIO} x ${first.from}->${first.to} (${first.msPerEnvironment.toFixed(1)} ms/env) + ${GROWTH_NOISE_MS_PER_ENV} ms = ${limit.toFixed(1)} ms/env`,
+      name: `< ${MARGINAL_MS_MAX} ms per added environment, ${m.from} -> ${m.to}`,
+      ok: m.msPerEnvironment < MARGINAL_MS_MAX,
+      detail: `(${ms(f.generatedMs[m.to])} - ${ms(f.generatedMs[m.from])}) / ${m.to - m.from} = ${m.msPerEnvironment.toFixed(1)} ms per environment (limit ${MARGINAL_MS_MAX} ms)`,
     });
   }
 
   checks.push({
-    name: `peak memory < 1 GiB for ${f.fullEnvironments} environments`,
-    ok: f.fullPeakRssBytes < PEAK_RSS_MAX_BYTES,
-    detail: `peak RSS ${mib(f.fullPeakRssBytes)} (limit ${mib(PEAK_RSS_MAX_BYTES)})`,
+    name: `peak memory of npm run synth < ${mib(PEAK_RSS_MAX_BYTES)}`,
+    ok: f.synthPeakRssBytes < PEAK_RSS_MAX_BYTES,
+    detail: `peak RSS ${mib(f.synthPeakRssBytes)} for ${f.synthEnvironments} environments (limit ${mib(PEAK_RSS_MAX_BYTES)})`,
   });
 
   if (f.testSuite) {
     checks.push({
-      name: 'npm test passes in < 60 s',
+      name: `npm test passes in < ${TEST_SUITE_MAX_MS / 1000} s`,
       ok: f.testSuite.passed && f.testSuite.ms < TEST_SUITE_MAX_MS,
       detail: `${f.testSuite.passed ? 'passed' : 'FAILED'} in ${(f.testSuite.ms / 1000).toFixed(1)} s (limit ${TEST_SUITE_MAX_MS / 1000} s)`,
     });

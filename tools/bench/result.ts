@@ -1,27 +1,25 @@
-/** What a benchmark child process reports, and how the parent reads it. */
+/** What one benchmark child reports (tools/bench/usage.js), and the statistics over rounds. */
 
-export const RESULT_PREFIX = 'BENCH_RESULT ';
+export type BenchMode = 'minimal' | 'synth' | 'generated';
 
-export type BenchMode = 'minimal' | 'full' | 'generated';
-
-export interface ChildResult {
-  readonly mode: BenchMode;
-  readonly environments: number;
-  readonly stacks: number;
-  /** ms spent importing the modules the mode needs. */
-  readonly loadMs: number;
-  /** ms spent building the constructs and synthesizing. */
-  readonly synthMs: number;
-  /** ms since the process started (node and ts-node start-up included). */
-  readonly uptimeMs: number;
+export interface ChildUsage {
   /** Peak resident set size of the child process, bytes. */
   readonly maxRssBytes: number;
+  /** User plus system CPU time of the child process, ms. */
+  readonly cpuMs: number;
 }
 
-/** The child's result line from its stdout, or undefined when it printed none. */
-export function parseChildOutput(stdout: string): ChildResult | undefined {
-  const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-  return line ? (JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildResult) : undefined;
+/** The usage file's content, or a reason it is not one. */
+export function parseUsage(text: string): ChildUsage | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return `not JSON: ${(error as Error).message}`;
+  }
+  const usage = value as Partial<ChildUsage> | null;
+  if (typeof usage?.maxRssBytes !== 'number' || typeof usage.cpuMs !== 'number') return `expected {"maxRssBytes": n, "cpuMs": n}, got ${text.slice(0, 100)}`;
+  return { maxRssBytes: usage.maxRssBytes, cpuMs: usage.cpuMs };
 }
 
 export function median(values: readonly number[]): number {

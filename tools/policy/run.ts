@@ -20,6 +20,12 @@ export interface PolicyOptions {
   readonly ignoreMissingPaths?: boolean;
   /** Base of relative paths, and of the file names shown in findings. @default process.cwd() */
   readonly cwd?: string;
+  /**
+   * The objects some Kubernetes YAML inputs hold, by absolute path, when the caller has them in memory
+   * (the synth that just wrote them): used instead of reading and parsing those files.
+   * @default - every file is read and parsed
+   */
+  readonly documents?: ReadonlyMap<string, readonly unknown[]>;
 }
 
 /** A path that does not exist or is not a policy input: a usage error, not a finding. */
@@ -142,6 +148,11 @@ export function runPolicy(paths: readonly string[], options: PolicyOptions = {})
   for (const input of inputs) {
     const file = displayName(input.path, cwd);
     files.push(file);
+    const known = input.kind === 'kubernetes' ? options.documents?.get(path.resolve(cwd, input.path)) : undefined;
+    if (known) {
+      for (const object of kubernetesObjects(known)) kubernetes.push({ object, file });
+      continue;
+    }
     const text = fs.readFileSync(input.path, 'utf8');
     if (input.kind === 'terraform') {
       let json: unknown;

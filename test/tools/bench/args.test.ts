@@ -1,9 +1,9 @@
 import { DEFAULT_BENCH_ARGS, parseBenchArgs } from '../../../tools/bench/args';
 
 describe('parseBenchArgs', () => {
-  test('defaults: 5 rounds, sizes 3,10,30, one warm-up, no test suite', () => {
+  test('defaults: 5 rounds, sizes 1,3,10,30, one warm-up, no test suite', () => {
     expect(parseBenchArgs([])).toEqual(DEFAULT_BENCH_ARGS);
-    expect(DEFAULT_BENCH_ARGS).toMatchObject({ rounds: 5, sizes: [3, 10, 30], warmup: 1, testSuite: false });
+    expect(DEFAULT_BENCH_ARGS).toMatchObject({ rounds: 5, sizes: [1, 3, 10, 30], warmup: 1, testSuite: false });
   });
 
   test('every flag, with a space or =', () => {
