@@ -41,8 +41,8 @@ export interface DeploymentTarget {
   readonly applyRoleArn?: string;
   /**
    * A production target: its plan role does not trust pull requests (a pull request runs its own copy of the
-   * workflow, so anyone who can push a branch would get it), only `mainBranch` and the GitHub environment
-   * `<name>-plan` (see `planEnvironmentName`), which must have required reviewers.
+   * workflow, so anyone who can push a branch would get it), only `mainBranch`: production is planned on the
+   * main branch, and its approvers see that plan before the gated apply.
    * @default false
    */
   readonly production?: boolean;
@@ -128,14 +128,6 @@ export interface TargetRoles {
   readonly applyPolicy: IamRolePolicy;
 }
 
-/**
- * The GitHub environment that pull-request plans of a production target run in (`prod-plan`): a reviewer
- * approves each such plan job before it gets a token for the production plan role.
- */
-export function planEnvironmentName(target: string): string {
-  return `${target}-plan`;
-}
-
 /** What plan roles may never do to a state or lock object: plans run with `-lock=false` and are strictly read-only. */
 const STATE_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectAcl', 's3:RestoreObject'];
 
@@ -143,8 +135,8 @@ const STATE_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObject
  * GitHub Actions' identities in AWS: the OIDC provider for `token.actions.githubusercontent.com`, and per
  * deployment target a read-only plan role and an apply role, plus an image-push role.
  *
- * - `github-plan-<target>` trusts pull requests and `main` (drift checks), or for a `production` target `main` and
- *   the GitHub environment `<target>-plan` instead of pull requests; only reads the target's state (plans
+ * - `github-plan-<target>` trusts pull requests and `main` (deploy plans, drift checks), a `production` target
+ *   `main` only; only reads the target's state (plans
  *   run with `-lock=false`; writing state or lock objects is explicitly denied), and assumes the target's
  *   read-only role.
  * - `github-apply-<target>` trusts only jobs bound to the GitHub environment `<target>` (protect it with required
@@ -218,11 +210,11 @@ export class GithubActionsOidc extends Construct {
       const plan = this.role(holder, 'Plan', {
         name: planRoleName(target.name),
         description: target.production
-          ? `Read-only Terraform plans of ${target.name} from ${this.mainBranch} and the GitHub environment "${planEnvironmentName(target.name)}" of ${props.repository}`
+          ? `Read-only Terraform plans of ${target.name} from ${this.mainBranch} (deploys and drift checks) of ${props.repository}`
           : `Read-only Terraform plans of ${target.name} from pull requests and drift checks of ${props.repository}`,
-        // A job bound to an environment has the subject `repo:<r>:environment:<name>`, whatever its event
-        // (GitHub's OIDC docs, "Filtering for a specific environment"), so `<target>-plan` is only that gated job.
-        subjects: { StringEquals: [target.production ? `${repo}:environment:${planEnvironmentName(target.name)}` : `${repo}:pull_request`, mainRef] },
+        // `repo:<r>:pull_request` is any pull request's run of its own workflow copy (GitHub's OIDC subject for the
+        // pull_request event); a job of main without an environment has `repo:<r>:ref:refs/heads/main`.
+        subjects: { StringEquals: target.production ? [mainRef] : [`${repo}:pull_request`, mainRef] },
         maxSessionDuration: planSeconds,
         statements: [
           ...this.stateStatements(props, target, 'plan'),

@@ -54,14 +54,14 @@ describe('shared stack', () => {
     expect(Object.keys(json.output!)).toEqual(expect.arrayContaining(['github_plan_role_arns', 'github_apply_role_arns', 'github_image_push_role_arn']));
   });
 
-  it('no pull request can assume a production plan role: only main and the gated <env>-plan environment', () => {
+  it('no pull request can assume a production plan role: only main', () => {
     for (const env of all) {
       const role = resourcesOf(json, 'aws_iam_role').find((r) => r.name === `github-plan-${env.name}`)!;
       const subjects = JSON.parse(String(role.assume_role_policy)).Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub'];
       const repo = `repo:${shared.github.repository}`;
       expect({ env: env.name, subjects }).toEqual({
         env: env.name,
-        subjects: env.tier === 'production' ? [`${repo}:environment:${env.name}-plan`, `${repo}:ref:refs/heads/main`] : [`${repo}:pull_request`, `${repo}:ref:refs/heads/main`],
+        subjects: env.tier === 'production' ? [`${repo}:ref:refs/heads/main`] : [`${repo}:pull_request`, `${repo}:ref:refs/heads/main`],
       });
     }
     expect(all.some((e) => e.tier === 'production')).toBe(true);

@@ -30,7 +30,7 @@ Prints one line of JSON for a GitHub Actions matrix or loop (write it to $GITHUB
 
 Each entry: environment, stack, layer, region, planRoleArn, applyRoleArn, targetPlanRoleArn,
 targetApplyRoleArn, needsCluster, clusterStack, clusterStateKey, plannedAfter, plannedAfterStateKey,
-runnerProject, planEnvironment, tier, stateBucket, stateRegion, stateKey, order.
+runnerProject, planOnPullRequest, tier, stateBucket, stateRegion, stateKey, order.
 
 Exit codes: 0 done, 1 the configuration cannot give a matrix, 2 usage error.`;
 

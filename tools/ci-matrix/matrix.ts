@@ -3,7 +3,6 @@
  * and deploys, in which order, and with which roles. Pure functions; `cli.ts` does argv and output.
  */
 import { runnerProjectName } from '../../constructs/ci/github-runner';
-import { planEnvironmentName } from '../../constructs/iam/github-oidc';
 import { applyRoleName, IMAGE_PUSH_ROLE_NAME, planRoleName, roleArn } from '../../constructs/iam/role-names';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { SharedConfig } from '../../environments/shared';
@@ -58,10 +57,10 @@ export interface MatrixEntry {
    */
   readonly runnerProject: string;
   /**
-   * GitHub environment a pull-request plan job of this stack is bound to: `<env>-plan` for production tiers
-   * (protect it with required reviewers; the production plan role trusts only it and `main`), empty otherwise.
+   * False for production tiers: a pull request runs its own copy of the workflow, so its plans never get the
+   * production plan role (which trusts only `main`); production is planned on `main`, before the gated apply.
    */
-  readonly planEnvironment: string;
+  readonly planOnPullRequest: boolean;
   /** `development`, `staging`, `production`; `shared` for the shared stack (planned and applied like production). */
   readonly tier: string;
   readonly stateBucket: string;
@@ -118,7 +117,7 @@ function sharedEntries(shared: SharedConfig): MatrixEntry[] {
       plannedAfterStateKey: '',
       runnerProject: '',
       // Its plan role reads only ECR, KMS and IAM metadata (no data, no Secrets): pull requests may plan it.
-      planEnvironment: '',
+      planOnPullRequest: true,
       tier: SHARED_STACK,
       stateBucket: shared.stateBucket,
       stateRegion: shared.account.region,
@@ -152,7 +151,7 @@ function environmentEntries(shared: SharedConfig, env: EnvironmentConfig): Matri
       plannedAfter,
       plannedAfterStateKey: plannedAfter ? stateKey(plannedAfter) : '',
       runnerProject: needsCluster ? runnerProjectName(env.name) : '',
-      planEnvironment: env.tier === 'production' ? planEnvironmentName(env.name) : '',
+      planOnPullRequest: env.tier !== 'production',
       tier: env.tier,
       stateBucket: shared.stateBucket,
       stateRegion: shared.account.region,
@@ -193,6 +192,8 @@ export interface ChangedStacks {
   readonly matrix: Matrix;
   /** Stacks planned because a stack they read changed, not their own configuration. */
   readonly dependents: string[];
+  /** Changed (or dependent) stacks of production tiers: planned on main, before their gated apply, never here. */
+  readonly plannedOnMain: string[];
   readonly unchanged: string[];
 }
 
@@ -214,6 +215,11 @@ function sameJson(a: string, b: string): boolean {
         ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
         : value;
   return JSON.stringify(canonical(JSON.parse(a))) === JSON.stringify(canonical(JSON.parse(b)));
+}
+
+/** The pull request's share of `planMatrix`: every stack a pull request may plan (not production tiers). */
+export function pullRequestPlanMatrix(shared: SharedConfig, environments: readonly EnvironmentConfig[]): Matrix {
+  return { include: planMatrix(shared, environments).include.filter((e) => e.planOnPullRequest) };
 }
 
 /**
@@ -253,7 +259,8 @@ export function changedStacks(
     }
   }
   return {
-    matrix: { include: all.filter((e) => selected.has(e.stack)) },
+    matrix: { include: all.filter((e) => selected.has(e.stack) && e.planOnPullRequest) },
+    plannedOnMain: all.filter((e) => selected.has(e.stack) && !e.planOnPullRequest).map((e) => e.stack),
     dependents: all.filter((e) => selected.has(e.stack) && !changed.has(e.stack)).map((e) => e.stack),
     unchanged: all.filter((e) => !selected.has(e.stack)).map((e) => e.stack),
   };

@@ -1,6 +1,6 @@
 import { environmentInputs, environments, parseEnvironment, shared, type EnvironmentConfig } from '../../../environments';
 import { CLUSTER_DEPENDENT_LAYERS, ENVIRONMENT_LAYERS } from '../../../stacks/names';
-import { changedStacks, deployMatrix, deployOrder, imageTarget, MatrixError, planMatrix, targetNames } from '../../../tools/ci-matrix/matrix';
+import { changedStacks, deployMatrix, pullRequestPlanMatrix, deployOrder, imageTarget, MatrixError, planMatrix, targetNames } from '../../../tools/ci-matrix/matrix';
 
 const envs = Object.values(environments);
 
@@ -112,12 +112,10 @@ describe('where and after what each stack is planned', () => {
     }
   });
 
-  test('production plans are bound to the gated <env>-plan environment; other tiers plan from the pull request', () => {
-    for (const e of include) {
-      const production = e.tier === 'production';
-      expect({ stack: e.stack, env: e.planEnvironment }).toEqual({ stack: e.stack, env: production ? `${e.environment}-plan` : '' });
-    }
-    expect(include.some((e) => e.planEnvironment !== '')).toBe(true);
+  test('pull requests never plan production tiers (their plan role trusts only main)', () => {
+    for (const e of include) expect({ stack: e.stack, pr: e.planOnPullRequest }).toEqual({ stack: e.stack, pr: e.tier !== 'production' });
+    expect(pullRequestPlanMatrix(shared, envs).include.map((e) => e.stack)).toEqual(include.filter((e) => e.tier !== 'production').map((e) => e.stack));
+    expect(include.some((e) => !e.planOnPullRequest)).toBe(true);
   });
 });
 
@@ -150,6 +148,13 @@ describe('changedStacks', () => {
     expect(result.dependents).toEqual(['dev-data', 'dev-cluster', 'dev-platform', 'dev-workloads']);
     expect(result.unchanged).toContain('staging-network');
     expect(result.unchanged).not.toContain('dev-data');
+  });
+
+  test('a changed production stack is not planned by the pull request but listed as planned on main', () => {
+    const base = { ...head, 'prod-data': '{"resource":{}}' };
+    const result = changedStacks(shared, envs, reader(base), 'head', 'base');
+    expect(result.matrix.include).toEqual([]);
+    expect(result.plannedOnMain).toEqual(['prod-data']);
   });
 
   test('a stack the base branch does not have (a new environment) is changed', () => {
