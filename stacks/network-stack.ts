@@ -1,6 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { GithubActionsRunner, runnerProjectName } from '../constructs/ci/github-runner';
+import { GithubActionsRunner, runnerProjectName } from '../constructs/ci';
 import { availabilityZoneNames, Network } from '../constructs/network';
 import { AlarmTopic, LoadBalancerAlarms, NatGatewayAlarms } from '../constructs/observability';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
