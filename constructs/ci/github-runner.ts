@@ -12,6 +12,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { logsMayUseKeyFor } from '../core/grants';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
 
@@ -116,15 +117,7 @@ export class GithubActionsRunner extends Construct {
     const logKey = new EncryptionKey(this, 'LogKey', {
       alias: `${props.name}/logs`,
       description: `Encrypts the logs of the ${props.name} CodeBuild runners`,
-      additionalStatements: [
-        {
-          sid: 'CloudWatchLogsEncryptsTheRunnerLogGroup',
-          principals: [{ type: 'Service', identifiers: [`logs.${region}.amazonaws.com`] }],
-          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          resources: ['*'],
-          condition: [{ test: 'ArnEquals', variable: 'kms:EncryptionContext:aws:logs:arn', values: [logArn] }],
-        },
-      ],
+      additionalStatements: [logsMayUseKeyFor('CloudWatchLogsEncryptsTheRunnerLogGroup', region, logArn)],
       tags,
     });
     const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
