@@ -284,9 +284,12 @@ export function decodePlanBytes(bytes: Uint8Array, source: string): string {
   if (buffer.length >= 2 && (buffer[1] === 0 || buffer[0] === 0)) {
     throw new PlanError(source, `looks like UTF-16 ${buffer[1] === 0 ? 'LE' : 'BE'} without a byte-order mark; write the plan as UTF-8 (terraform show -json PLAN > FILE in bash, or Out-File -Encoding utf8 in PowerShell)`);
   }
-  const text = buffer.toString('utf8');
-  if (text.includes('\uFFFD')) throw new PlanError(source, 'is not UTF-8 text (invalid byte sequences); write the plan as UTF-8');
-  return text;
+  try {
+    // Fatal: an invalid byte sequence is an error, not a silent U+FFFD (which a real value may also contain).
+    return new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+  } catch {
+    throw new PlanError(source, 'is not UTF-8 text (invalid byte sequences); write the plan as UTF-8');
+  }
 }
 
 function parseResourceChange(rc: z.infer<typeof resourceChangeSchema>, where: string, source: string): ResourceChange {

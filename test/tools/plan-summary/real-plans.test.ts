@@ -145,6 +145,11 @@ describe('encodings', () => {
     expect(planError(Buffer.from(text, 'utf16le')).reason).toMatch(/looks like UTF-16 LE without a byte-order mark; write the plan as UTF-8/);
     expect(planError(Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x20])).reason).toMatch(/not UTF-8 text/);
   });
+
+  test('a value that really contains U+FFFD is valid UTF-8 and read', () => {
+    const withReplacementChar = text.replace('"separator": "-"', '"separator": "\uFFFD"');
+    expect(parsePlan(Buffer.from(withReplacementChar, 'utf8'), 'x.json').resourceChanges).toHaveLength(1);
+  });
 });
 
 describe('redaction', () => {
