@@ -190,6 +190,8 @@ function stackHead(stack: StackSummary): string {
     lines.push('> [!NOTE]', `> This plan is partial: some changes are deferred until another plan has been applied${deferred}.`, '');
   }
   const extras = [...driftLines(stack), ...actionLines(stack)];
+  // As Terraform's own renderer (internal/command/jsonformat/plan.go, v1.15.9): "No changes" only when there are no
+  // resource changes, no output changes and no action invocations.
   if (stack.entries.length === 0) {
     if (stack.actionInvocations.length > 0) {
       lines.push('No changes to resources.');

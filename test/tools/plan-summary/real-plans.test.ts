@@ -97,6 +97,17 @@ describe('drift, actions and deferred changes', () => {
     expect(renderMarkdown([s, summary('tf-1.7.5-create.json')])).toContain('No resource changes. 1 action to invoke. 2 changed outside Terraform.');
   });
 
+  test('the fingerprint covers the actions a plan invokes, and is unchanged for plans without any', () => {
+    const doc = JSON.parse(bytes('shaped-drift-actions-1.14.json').toString('utf8'));
+    const other = structuredClone(doc);
+    other.action_invocations[0].lifecycle_action_trigger.triggering_resource_address = 'aws_s3_bucket.other';
+    const none = { ...structuredClone(doc), action_invocations: undefined };
+    const fp = (d: unknown) => fingerprintPlan(parsePlan(JSON.stringify(d), 'x'));
+    expect(fp(doc)).not.toBe(fp(other));
+    expect(fp(doc)).not.toBe(fp(none));
+    expect(fp(none)).toBe(fp({ ...none, action_invocations: [] }));
+  });
+
   test('deferred changes are counted in the partial-plan note', () => {
     const doc = JSON.parse(bytes('tf-1.7.5-create.json').toString('utf8'));
     doc.complete = false;
