@@ -150,12 +150,21 @@ describe('the upstream state check of ci.yml, deploy-stack.yml and drift.yml', (
   });
 
   test('its skip output gates terraform in the pull-request and drift plans, and refuses the deploy plan', () => {
-    for (const file of ['ci.yml', 'drift.yml']) {
+    const gates: Record<string, string> = {
+      // ci.yml also skips a new environment's stacks whose plan role `shared` has not created yet.
+      'ci.yml': "steps.credentials.outcome == 'success' && steps.upstream.outputs.skip != 'true'",
+      'drift.yml': "steps.upstream.outputs.skip != 'true'",
+    };
+    for (const [file, gate] of Object.entries(gates)) {
       const steps = workflow(file).jobs.plan.steps!;
       const terraform = steps.filter((s) => s.run && /terraform\b.*\b(init|plan)\b/.test(s.run));
       expect(terraform.length).toBeGreaterThan(0);
-      for (const step of terraform) expect({ file, step: step.name, if: step.if }).toEqual({ file, step: step.name, if: "steps.upstream.outputs.skip != 'true'" });
+      for (const step of terraform) expect({ file, step: step.name, if: step.if }).toEqual({ file, step: step.name, if: gate });
     }
+    const ci = workflow('ci.yml').jobs.plan.steps!;
+    const credentials = ci.find((s) => s.id === 'credentials') as { 'continue-on-error'?: string };
+    expect(credentials['continue-on-error']).toBe('${{ matrix.newStack == true }}');
+    expect(ci.find((s) => s.name === 'Not planned yet')!.env!.REASON).toContain("planned after `shared`, which creates this new environment''s plan role");
     const decide = workflow('deploy-stack.yml').jobs.plan.steps!.find((s) => s.id === 'plan')!;
     expect(decide.env).toMatchObject({ SKIP_REASON: '${{ steps.upstream.outputs.reason }}' });
     expect(readFileSync(path.join(__dirname, '..', '..', 'tools', 'ci-matrix', 'deploy-plan.sh'), 'utf8')).toMatch(/if \[ -n "\$SKIP_REASON" \]; then\n\s+refuse/);

@@ -63,6 +63,11 @@ export interface MatrixEntry {
   readonly planOnPullRequest: boolean;
   /** `development`, `staging`, `production`; `shared` for the shared stack (planned and applied like production). */
   readonly tier: string;
+  /**
+   * Set by `changedStacks`: true when the base branch has no such stack (a new environment), whose CI roles the
+   * `shared` stack creates only when the merge deploys it; its pull-request plan cannot assume them yet.
+   */
+  readonly newStack?: boolean;
   readonly stateBucket: string;
   /** Region of the state bucket (the shared account's region). */
   readonly stateRegion: string;
@@ -239,10 +244,8 @@ export function changedStacks(
   for (const [stack, json] of head) {
     if (json === undefined) throw new MatrixError(`${headDir}/stacks/${stack}/cdk.tf.json is missing: run npm run synth first`);
   }
-  const changed = new Set(all.filter((e) => {
-    const base = read(baseDir, e.stack);
-    return base === undefined || !sameJson(base, head.get(e.stack)!);
-  }).map((e) => e.stack));
+  const added = new Set(all.filter((e) => read(baseDir, e.stack) === undefined).map((e) => e.stack));
+  const changed = new Set(all.filter((e) => added.has(e.stack) || !sameJson(read(baseDir, e.stack)!, head.get(e.stack)!)).map((e) => e.stack));
   const readers = new Map<string, string[]>();
   for (const e of all) {
     const after = [...upstreamStacks(head.get(e.stack)!), ...(e.plannedAfter ? [e.plannedAfter] : [])];
@@ -259,7 +262,7 @@ export function changedStacks(
     }
   }
   return {
-    matrix: { include: all.filter((e) => selected.has(e.stack) && e.planOnPullRequest) },
+    matrix: { include: all.filter((e) => selected.has(e.stack) && e.planOnPullRequest).map((e) => ({ ...e, newStack: added.has(e.stack) })) },
     plannedOnMain: all.filter((e) => selected.has(e.stack) && !e.planOnPullRequest).map((e) => e.stack),
     dependents: all.filter((e) => selected.has(e.stack) && !changed.has(e.stack)).map((e) => e.stack),
     unchanged: all.filter((e) => !selected.has(e.stack)).map((e) => e.stack),

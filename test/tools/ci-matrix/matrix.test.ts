@@ -159,7 +159,13 @@ describe('changedStacks', () => {
 
   test('a stack the base branch does not have (a new environment) is changed', () => {
     const base = { ...head, 'staging-network': undefined, 'staging-data': undefined };
-    expect(changedStacks(shared, envs, reader(base), 'head', 'base').matrix.include.map((e) => e.stack)).toEqual(['staging-network', 'staging-data']);
+    const { include } = changedStacks(shared, envs, reader(base), 'head', 'base').matrix;
+    expect(include.map((e) => [e.stack, e.newStack])).toEqual([
+      ['staging-network', true],
+      ['staging-data', true],
+    ]);
+    const changedOnly = changedStacks(shared, envs, reader({ ...head, 'dev-data': '{}' }), 'head', 'base').matrix.include;
+    expect(changedOnly.map((e) => [e.stack, e.newStack])).toEqual([['dev-data', false], ['dev-cluster', false], ['dev-platform', false], ['dev-workloads', false]]);
   });
 
   test('fails when the head was not synthesized', () => {
