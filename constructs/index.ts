@@ -1,4 +1,5 @@
 // Public API of the constructs library (`@mlops-platform/infrastructure/constructs`): re-exports only.
+export * from './ci';
 export * from './cluster';
 export * from './compute';
 export * from './core';

@@ -25,7 +25,8 @@ export const dev: EnvironmentInput = {
   },
   cluster: {
     kubernetesVersion: '1.35',
-    endpointPublicAccessCidrs: ['203.0.113.0/24'],
+    // Private API endpoint: CI plans and applies from runners inside the VPC (GithubActionsRunner in <env>-network).
+    endpointPublicAccessCidrs: [],
     adminRoleArns: ['arn:aws:iam::111111111111:role/platform-admin'],
     controlPlaneLogRetentionDays: 30,
     addons: {

@@ -28,7 +28,8 @@ export const prod: EnvironmentInput = {
   },
   cluster: {
     kubernetesVersion: '1.35',
-    endpointPublicAccessCidrs: ['203.0.113.0/24'],
+    // Private API endpoint: CI plans and applies from runners inside the VPC (GithubActionsRunner in <env>-network).
+    endpointPublicAccessCidrs: [],
     adminRoleArns: ['arn:aws:iam::333333333333:role/platform-admin'],
     controlPlaneLogRetentionDays: 365,
     addons: {

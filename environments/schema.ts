@@ -291,6 +291,10 @@ function crossFieldRules(raw: unknown, ctx: z.RefinementCtx): void {
     if (parsed !== undefined && typeof parsed !== 'string' && parsed.prefix === 0) {
       issue(['cluster', 'endpointPublicAccessCidrs', i], 'must not open the API endpoint to the whole internet (0.0.0.0/0)');
     }
+    // RFC 5737 documentation ranges: a placeholder left in, which reaches no one. CI runs inside the VPC.
+    if (typeof text === 'string' && /^(192\.0\.2|198\.51\.100|203\.0\.113)\./.test(text)) {
+      issue(['cluster', 'endpointPublicAccessCidrs', i], `${text} is a documentation range (RFC 5737), not a real network; leave the list empty for a private endpoint (CI runs inside the VPC) or name your VPN's egress`);
+    }
   });
 
   const db = env.data?.database;

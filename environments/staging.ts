@@ -25,7 +25,8 @@ export const staging: EnvironmentInput = {
   },
   cluster: {
     kubernetesVersion: '1.35',
-    endpointPublicAccessCidrs: ['203.0.113.0/24'],
+    // Private API endpoint: CI plans and applies from runners inside the VPC (GithubActionsRunner in <env>-network).
+    endpointPublicAccessCidrs: [],
     adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin'],
     addons: {
       vpcCni: 'v1.21.1-eksbuild.1',

@@ -14,7 +14,15 @@ export interface ClusterNetwork {
 
 export interface ClusterStackDependencies {
   readonly network: ClusterNetwork;
+  /**
+   * Security group of the environment's in-VPC CI runners (`NetworkStack.ciRunner`): allowed to the private API endpoint.
+   * @default - none
+   */
+  readonly ciRunnerSecurityGroupId?: string;
 }
+
+/** What the environment's read-only planner may see in the cluster: every object but Secrets. */
+export const PLANNER_ACCESS_POLICY = 'AmazonEKSViewPolicy';
 
 /** The EKS cluster's name in an environment. */
 export function clusterName(environment: string): string {
@@ -46,13 +54,16 @@ export class ClusterStack extends PlatformStack {
     });
 
     // Terraform reaches the cluster's API as the role it assumes (`var.aws_role_arn`): applies as the
-    // deployer, which manages the Helm releases and manifests; pull-request plans as the read-only
-    // planner, which must read every object, Secrets included, since Helm keeps release state in them.
+    // deployer, which manages the Helm releases and manifests; plans as the read-only planner, which reads
+    // no Secrets (AmazonEKSViewPolicy excludes them): the platform stack keeps Helm release state in
+    // ConfigMaps (`helm_driver = "configmap"`), which the view policy reads.
     const { assumeRoleArn, planRoleArn } = environment.account;
     if (assumeRoleArn && !config.adminRoleArns.includes(assumeRoleArn)) {
       this.cluster.grantAccess('Deployer', assumeRoleArn, { policy: CLUSTER_ADMIN_ACCESS_POLICY, source: `[${environment.name}] account.assumeRoleArn` });
     }
-    if (planRoleArn) this.cluster.grantAccess('Planner', planRoleArn, { policy: 'AmazonEKSAdminViewPolicy', source: `[${environment.name}] account.planRoleArn` });
+    if (planRoleArn) this.cluster.grantAccess('Planner', planRoleArn, { policy: PLANNER_ACCESS_POLICY, source: `[${environment.name}] account.planRoleArn` });
+
+    if (dependencies.ciRunnerSecurityGroupId) this.cluster.allowApiAccessFrom('CiRunner', dependencies.ciRunnerSecurityGroupId);
 
     if (config.bastion.enabled) {
       this.bastion = new Bastion(this, 'Bastion', {

@@ -1,5 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
+import { GithubActionsRunner, runnerProjectName } from '../constructs/ci';
 import { availabilityZoneNames, Network } from '../constructs/network';
 import { AlarmTopic, LoadBalancerAlarms, NatGatewayAlarms } from '../constructs/observability';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
@@ -13,6 +14,8 @@ import { PlatformStack } from './platform-stack';
 export class NetworkStack extends PlatformStack {
   readonly network: Network;
   readonly alarmTopic: AlarmTopic;
+  /** CI runners inside the VPC: the jobs that plan and apply the stacks talking to the private EKS API run here. */
+  readonly ciRunner: GithubActionsRunner;
 
   constructor(scope: Construct, shared: SharedConfig, environment: EnvironmentConfig) {
     super(scope, stackName(environment.name, 'network'), { shared, environment, backend: 's3' });
@@ -45,6 +48,16 @@ export class NetworkStack extends PlatformStack {
       alarmTopicArn: this.alarmTopic.topicArn,
       http5xxThreshold: thresholds.loadBalancer5xxPerFiveMinutes,
     });
+
+    // In the first layer, so it exists (applied from a GitHub-hosted runner) before any stack needs the cluster's API.
+    this.ciRunner = new GithubActionsRunner(this, 'CiRunner', {
+      name: runnerProjectName(environment.name),
+      repository: shared.github.repository,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+    });
+    new TerraformOutput(this, 'ci_runner_project', { value: this.ciRunner.projectName });
+    new TerraformOutput(this, 'ci_runner_connection_arn', { value: this.ciRunner.connectionArn });
 
     new TerraformOutput(this, 'alarm_topic_arn', { value: this.alarmTopic.topicArn });
     new TerraformOutput(this, 'vpc_id', { value: this.network.vpcId });

@@ -135,7 +135,11 @@ export class PlatformServicesStack extends PlatformStack {
 
     const { host, clusterCaCertificate, exec, cluster: eks } = clusterConnection(this, cluster.clusterName);
     new KubernetesProvider(this, 'kubernetes', { host, clusterCaCertificate, exec: [exec] });
-    new HelmProvider(this, 'helm', { kubernetes: { host, clusterCaCertificate, exec } });
+    // Release state in ConfigMaps, not Secrets (hashicorp/helm 3.1.1 `helm_driver`), so the read-only planner
+    // plans this stack without reading any Secret (its EKS access policy is AmazonEKSViewPolicy). Trade-off: a
+    // release record (values and rendered manifests) is readable by whoever may view ConfigMaps in its namespace,
+    // so credentials reach charts only through existing Secrets (External Secrets), never through values.
+    new HelmProvider(this, 'helm', { kubernetes: { host, clusterCaCertificate, exec }, helmDriver: 'configmap' });
 
     const releaseId = (id: keyof typeof PLATFORM_CHARTS) => `${id.charAt(0).toUpperCase()}${id.slice(1)}Release`;
     const roleAnnotation = (arn: string) => ({ 'eks.amazonaws.com/role-arn': arn });

@@ -43,7 +43,10 @@ export function buildPlatform(app: App, config: PlatformConfig): PlatformStacks 
   for (const environment of config.environments) {
     const network = new NetworkStack(app, config.shared, environment);
     const data = new DataStack(app, config.shared, environment, { network: network.network, alarmTopic: network.alarmTopic });
-    const cluster = new ClusterStack(app, config.shared, environment, { network: network.network });
+    const cluster = new ClusterStack(app, config.shared, environment, {
+      network: network.network,
+      ciRunnerSecurityGroupId: network.ciRunner.securityGroupId,
+    });
     const platform = new PlatformServicesStack(app, config.shared, environment, {
       cluster: cluster.cluster,
       airflow: {

@@ -35,6 +35,7 @@ export class SharedStack extends PlatformStack {
         stateKeys: ENVIRONMENT_LAYERS.map((layer) => stateKey(stackName(env.name, layer))),
         planRoleArn: env.account.planRoleArn,
         applyRoleArn: env.account.assumeRoleArn,
+        production: env.tier === 'production',
       })),
     ];
     // IAM statements need the key's own ARN; the alias resolves to it at plan time.

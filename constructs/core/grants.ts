@@ -47,3 +47,17 @@ export function grantStatements(
 export function kmsViaService(sid: string, actions: string[], keyArn: string | readonly string[], service: string): DataAwsIamPolicyDocumentStatement {
   return { sid, actions, resources: typeof keyArn === 'string' ? [keyArn] : [...keyArn], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [service] }] };
 }
+
+/**
+ * Key-policy statement letting CloudWatch Logs in `region` use the key for one log group only (the
+ * `kms:EncryptionContext:aws:logs:arn` condition CloudWatch Logs documents for encrypted log groups).
+ */
+export function logsMayUseKeyFor(sid: string, region: string, logGroupArn: string): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid,
+    principals: [{ type: 'Service', identifiers: [`logs.${region}.amazonaws.com`] }],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    condition: [{ test: 'ArnEquals', variable: 'kms:EncryptionContext:aws:logs:arn', values: [logGroupArn] }],
+  };
+}

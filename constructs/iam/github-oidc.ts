@@ -41,6 +41,13 @@ export interface DeploymentTarget {
    */
   readonly applyRoleArn?: string;
   /**
+   * A production target: its plan role does not trust pull requests (a pull request runs its own copy of the
+   * workflow, so anyone who can push a branch would get it), only `mainBranch`: production is planned on the
+   * main branch, and its approvers see that plan before the gated apply.
+   * @default false
+   */
+  readonly production?: boolean;
+  /**
    * Further statements for the plan role, e.g. read access to a resource type added to the `shared` stack.
    * Checked like the built-in ones: no wildcard actions, no `*` resources.
    * @default - none
@@ -129,7 +136,8 @@ const STATE_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObject
  * GitHub Actions' identities in AWS: the OIDC provider for `token.actions.githubusercontent.com`, and per
  * deployment target a read-only plan role and an apply role, plus an image-push role.
  *
- * - `github-plan-<target>` trusts pull requests and `main` (drift checks); only reads the target's state (plans
+ * - `github-plan-<target>` trusts pull requests and `main` (deploy plans, drift checks), a `production` target
+ *   `main` only; only reads the target's state (plans
  *   run with `-lock=false`; writing state or lock objects is explicitly denied), and assumes the target's
  *   read-only role.
  * - `github-apply-<target>` trusts only jobs bound to the GitHub environment `<target>` (protect it with required
@@ -203,8 +211,12 @@ export class GithubActionsOidc extends Construct {
       const inAccount = target.planRoleArn === undefined;
       const plan = this.role(holder, 'Plan', {
         name: planRoleName(target.name),
-        description: `Read-only Terraform plans of ${target.name} from pull requests and drift checks of ${props.repository}`,
-        subjects: { StringEquals: [`${repo}:pull_request`, mainRef] },
+        description: target.production
+          ? `Read-only Terraform plans of ${target.name} from ${this.mainBranch} (deploys and drift checks) of ${props.repository}`
+          : `Read-only Terraform plans of ${target.name} from pull requests and drift checks of ${props.repository}`,
+        // `repo:<r>:pull_request` is any pull request's run of its own workflow copy (GitHub's OIDC subject for the
+        // pull_request event); a job of main without an environment has `repo:<r>:ref:refs/heads/main`.
+        subjects: { StringEquals: target.production ? [mainRef] : [`${repo}:pull_request`, mainRef] },
         maxSessionDuration: planSeconds,
         statements: [
           ...this.stateStatements(props, target, 'plan'),

@@ -30,7 +30,21 @@ export interface KubernetesManifestsProps {
    * @default 'cdktf-platform'
    */
   readonly fieldManager?: string;
+  /**
+   * How long an apply waits for a Deployment, StatefulSet or DaemonSet to finish rolling out before it fails
+   * (the `kubernetes_manifest` create/update timeout; a Go duration).
+   * @default '10m'
+   */
+  readonly rolloutTimeout?: string;
 }
+
+/**
+ * Kinds `kubectl rollout status` understands: hashicorp/kubernetes 2.38.0 `wait { rollout = true }` polls their
+ * status viewer (manifest/provider/waiter.go RolloutWaiter) until the rollout is done or the create/update
+ * timeout passes, and then fails the apply. A Deployment whose image cannot be pulled never becomes available
+ * (and passes its progress deadline), so its apply fails instead of "succeeding" with broken pods.
+ */
+export const ROLLOUT_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 /**
  * Applies cdk8s charts through the Terraform kubernetes provider: one `kubernetes_manifest` per object,
@@ -47,6 +61,10 @@ export class KubernetesManifests extends Construct {
     requireProps(this.node.path, props, { sources: 'array' });
     const objects = props.sources.flatMap((source) => source.toJson() as KubernetesObject[]);
     const fieldManager = { name: props.fieldManager ?? 'cdktf-platform', forceConflicts: true };
+    const rolloutTimeout = props.rolloutTimeout ?? '10m';
+    if (!/^(\d+(\.\d+)?(h|m|s))+$/.test(rolloutTimeout)) {
+      throw new Error(`${this.node.path}: rolloutTimeout "${rolloutTimeout}" must be a Go duration such as "10m" or "1h30m"`);
+    }
 
     const namespaces: Manifest[] = [];
     const keyOf = (o: KubernetesObject) => `${o.kind}/${o.metadata.namespace ?? '_cluster'}/${o.metadata.name}`;
@@ -60,6 +78,7 @@ export class KubernetesManifests extends Construct {
         manifest: object as unknown as Record<string, unknown>,
         provider: props.provider,
         fieldManager,
+        ...(ROLLOUT_KINDS.has(object.kind) ? { wait: { rollout: true }, timeouts: { create: rolloutTimeout, update: rolloutTimeout } } : {}),
         dependsOn: object.kind === 'Namespace' ? undefined : [...namespaces],
       });
       if (object.kind === 'Namespace') namespaces.push(manifest);

@@ -19,6 +19,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
+import { logsMayUseKeyFor } from '../core/grants';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
 import { planSubnets } from './subnet-plan';
@@ -191,15 +192,7 @@ export class Network extends Construct {
     const flowLogKey = new EncryptionKey(this, 'FlowLogKey', {
       alias: `${props.name}/vpc-flow-logs`,
       description: `Encrypts the ${props.name} VPC flow log group`,
-      additionalStatements: [
-        {
-          sid: 'CloudWatchLogsEncryptsTheFlowLogGroup',
-          principals: [{ type: 'Service', identifiers: [`logs.${region.region}.amazonaws.com`] }],
-          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          resources: ['*'],
-          condition: [{ test: 'ArnEquals', variable: 'kms:EncryptionContext:aws:logs:arn', values: [logArn] }],
-        },
-      ],
+      additionalStatements: [logsMayUseKeyFor('CloudWatchLogsEncryptsTheFlowLogGroup', region.region, logArn)],
       tags,
     });
     this.flowLogKeyArn = flowLogKey.keyArn;

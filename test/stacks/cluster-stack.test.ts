@@ -11,7 +11,7 @@ function build(envName: keyof typeof environments) {
   const app = Testing.app();
   const environment = environments[envName];
   const network = new NetworkStack(app, shared, environment);
-  const stack = new ClusterStack(app, shared, environment, { network: network.network });
+  const stack = new ClusterStack(app, shared, environment, { network: network.network, ciRunnerSecurityGroupId: network.ciRunner.securityGroupId });
   app.synth(); // resolves the cross-stack references to the network stack
   return { stack, synthesized: Testing.synth(stack, true) };
 }
@@ -21,11 +21,12 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Clust
   const { stack, synthesized } = build(envName);
   const json = JSON.parse(synthesized);
 
-  it('lets the deployer role administer the cluster and the planner role read it, Secrets included', () => {
+  it('lets the deployer role administer the cluster and the planner role read it, Secrets excluded', () => {
     const associations = only(json.resource.aws_eks_access_policy_association);
     const policyOf = (principal: string) => associations.filter((a) => a.principal_arn === principal).map((a) => String(a.policy_arn).split('/').pop());
     expect(policyOf(environment.account.assumeRoleArn!)).toEqual(['AmazonEKSClusterAdminPolicy']);
-    expect(policyOf(environment.account.planRoleArn!)).toEqual(['AmazonEKSAdminViewPolicy']);
+    // AmazonEKSViewPolicy reads no Secrets; Helm release state is in ConfigMaps (helm_driver = "configmap").
+    expect(policyOf(environment.account.planRoleArn!)).toEqual(['AmazonEKSViewPolicy']);
     const entries = only(json.resource.aws_eks_access_entry).map((e) => e.principal_arn);
     expect(entries).toEqual(expect.arrayContaining([environment.account.assumeRoleArn, environment.account.planRoleArn]));
     expect(new Set(entries).size).toBe(entries.length);
@@ -55,11 +56,18 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Clust
       encryption_config: { resources: ['secrets'], provider: { key_arn: expect.any(String) } },
       vpc_config: expect.objectContaining({
         endpoint_private_access: true,
-        public_access_cidrs: environment.cluster.endpointPublicAccessCidrs,
+        // Private by default: CI runs inside the VPC.
+        endpoint_public_access: environment.cluster.endpointPublicAccessCidrs.length > 0,
         subnet_ids: Array(environment.network.azCount).fill(expect.stringMatching(new RegExp(`cross-stack-reference-input-${envName}-network.*PrivateSubnet`))),
       }),
       deletion_protection: environment.tier === 'production',
     });
+  });
+
+  it('lets the in-VPC CI runners reach the private API endpoint on 443', () => {
+    const rules = only(json.resource.aws_vpc_security_group_ingress_rule).filter((r) => String(r.description).includes('CiRunner'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ from_port: 443, to_port: 443, ip_protocol: 'tcp', referenced_security_group_id: expect.stringMatching(/CiRunner/) });
   });
 
   it('has an IAM OIDC provider and node groups whose launch templates require IMDSv2', () => {
@@ -76,7 +84,7 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Clust
 
   it(environment.cluster.bastion.enabled ? 'has an SSM bastion allowed into the API on 443' : 'has no bastion', () => {
     const instances = only(json.resource.aws_instance);
-    const apiRules = only(json.resource.aws_vpc_security_group_ingress_rule).filter((r) => r.from_port === 443);
+    const apiRules = only(json.resource.aws_vpc_security_group_ingress_rule).filter((r) => r.from_port === 443 && !String(r.description).includes('CiRunner'));
     if (environment.cluster.bastion.enabled) {
       expect(instances).toHaveLength(1);
       expect(instances[0].instance_type).toBe(environment.cluster.bastion.instanceType);

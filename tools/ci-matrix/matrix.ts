@@ -2,6 +2,7 @@
  * GitHub Actions matrices derived from `environments/` (the single source of truth): which stacks CI plans
  * and deploys, in which order, and with which roles. Pure functions; `cli.ts` does argv and output.
  */
+import { runnerProjectName } from '../../constructs/ci/github-runner';
 import { applyRoleName, IMAGE_PUSH_ROLE_NAME, planRoleName, roleArn } from '../../constructs/iam/role-names';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { SharedConfig } from '../../environments/shared';
@@ -41,6 +42,32 @@ export interface MatrixEntry {
   readonly clusterStack: string;
   /** State key of `clusterStack` (where CI looks for the cluster before planning), else empty. */
   readonly clusterStateKey: string;
+  /**
+   * A stack that must have been applied (its state holds resources) before this one can be planned, beyond the
+   * states it reads: `<env>-platform` for `<env>-workloads`, whose manifests need the CRDs the platform's Helm
+   * releases install (the kubernetes provider reads a CRD's schema at plan time). Empty when none.
+   */
+  readonly plannedAfter: string;
+  /** State key of `plannedAfter`, else empty. */
+  readonly plannedAfterStateKey: string;
+  /**
+   * CodeBuild project whose GitHub Actions runners (in the environment's private subnets) run this stack's jobs,
+   * for stacks that talk to the private EKS API endpoint; empty for GitHub-hosted runners. Jobs use the label
+   * `codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}`.
+   */
+  readonly runnerProject: string;
+  /**
+   * False for production tiers: a pull request runs its own copy of the workflow, so its plans never get the
+   * production plan role (which trusts only `main`); production is planned on `main`, before the gated apply.
+   */
+  readonly planOnPullRequest: boolean;
+  /** `development`, `staging`, `production`; `shared` for the shared stack (planned and applied like production). */
+  readonly tier: string;
+  /**
+   * Set by `changedStacks`: true when the base branch has no such stack (a new environment), whose CI roles the
+   * `shared` stack creates only when the merge deploys it; its pull-request plan cannot assume them yet.
+   */
+  readonly newStack?: boolean;
   readonly stateBucket: string;
   /** Region of the state bucket (the shared account's region). */
   readonly stateRegion: string;
@@ -91,6 +118,12 @@ function sharedEntries(shared: SharedConfig): MatrixEntry[] {
       needsCluster: false,
       clusterStack: '',
       clusterStateKey: '',
+      plannedAfter: '',
+      plannedAfterStateKey: '',
+      runnerProject: '',
+      // Its plan role reads only ECR, KMS and IAM metadata (no data, no Secrets): pull requests may plan it.
+      planOnPullRequest: true,
+      tier: SHARED_STACK,
       stateBucket: shared.stateBucket,
       stateRegion: shared.account.region,
       stateKey: stateKey(SHARED_STACK),
@@ -107,6 +140,7 @@ function environmentEntries(shared: SharedConfig, env: EnvironmentConfig): Matri
   return ENVIRONMENT_LAYERS.map((layer, index) => {
     const stack = stackName(env.name, layer);
     const needsCluster = CLUSTER_DEPENDENT_LAYERS.includes(layer);
+    const plannedAfter = layer === 'workloads' ? stackName(env.name, 'platform') : '';
     return {
       environment: env.name,
       stack,
@@ -119,6 +153,11 @@ function environmentEntries(shared: SharedConfig, env: EnvironmentConfig): Matri
       needsCluster,
       clusterStack: needsCluster ? stackName(env.name, 'cluster') : '',
       clusterStateKey: needsCluster ? stateKey(stackName(env.name, 'cluster')) : '',
+      plannedAfter,
+      plannedAfterStateKey: plannedAfter ? stateKey(plannedAfter) : '',
+      runnerProject: needsCluster ? runnerProjectName(env.name) : '',
+      planOnPullRequest: env.tier !== 'production',
+      tier: env.tier,
       stateBucket: shared.stateBucket,
       stateRegion: shared.account.region,
       stateKey: stateKey(stack),
@@ -142,6 +181,92 @@ export function deployMatrix(shared: SharedConfig, environments: readonly Enviro
     throw new MatrixError(`unknown deployment target "${target}"; expected one of ${targetNames(environments).join(', ')}`);
   }
   return { include: environmentEntries(shared, env) };
+}
+
+/** Every stack CI plans or deploys, by name: what `deploy-stack.yml` looks its stack up in (`fromJSON(inputs.stacks)[inputs.stack]`). */
+export function stacksByName(shared: SharedConfig, environments: readonly EnvironmentConfig[]): Record<string, MatrixEntry> {
+  return Object.fromEntries(planMatrix(shared, environments).include.map((e) => [e.stack, e]));
+}
+
+/** Reads `<dir>/stacks/<stack>/cdk.tf.json`, or undefined when that stack was not synthesized there. */
+export type StackReader = (dir: string, stack: string) => string | undefined;
+
+/** The stacks whose synthesized configuration differs between two cdktf.out directories, and those that do not. */
+export interface ChangedStacks {
+  /** The plan matrix of the changed stacks and their dependents (empty `include` when none changed). */
+  readonly matrix: Matrix;
+  /** Stacks planned because a stack they read changed, not their own configuration. */
+  readonly dependents: string[];
+  /** Changed (or dependent) stacks of production tiers: planned on main, before their gated apply, never here. */
+  readonly plannedOnMain: string[];
+  readonly unchanged: string[];
+}
+
+/** Stack names a synthesized stack reads through `terraform_remote_state` (the state keys it names). */
+function upstreamStacks(json: string): string[] {
+  const doc = JSON.parse(json) as { data?: { terraform_remote_state?: Record<string, { config?: { key?: unknown } }> } };
+  return Object.values(doc.data?.terraform_remote_state ?? {})
+    .map((r) => r.config?.key)
+    .filter((key): key is string => typeof key === 'string' && key.endsWith('/terraform.tfstate'))
+    .map((key) => key.slice(0, -'/terraform.tfstate'.length));
+}
+
+/** JSON compared by value: key order and whitespace do not make a stack "changed". */
+function sameJson(a: string, b: string): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : typeof value === 'object' && value !== null
+        ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
+        : value;
+  return JSON.stringify(canonical(JSON.parse(a))) === JSON.stringify(canonical(JSON.parse(b)));
+}
+
+/** The pull request's share of `planMatrix`: every stack a pull request may plan (not production tiers). */
+export function pullRequestPlanMatrix(shared: SharedConfig, environments: readonly EnvironmentConfig[]): Matrix {
+  return { include: planMatrix(shared, environments).include.filter((e) => e.planOnPullRequest) };
+}
+
+/**
+ * Which stacks to plan on a pull request: those whose `cdk.tf.json` differs from the base branch's (or that the
+ * base does not have), plus every stack that reads one of them, transitively (its plan can change through the
+ * upstream's outputs), plus the stacks planned after them (`plannedAfter`). The rest are listed as unchanged.
+ */
+export function changedStacks(
+  shared: SharedConfig,
+  environments: readonly EnvironmentConfig[],
+  read: StackReader,
+  headDir: string,
+  baseDir: string,
+): ChangedStacks {
+  const all = planMatrix(shared, environments).include;
+  const head = new Map(all.map((e) => [e.stack, read(headDir, e.stack)]));
+  for (const [stack, json] of head) {
+    if (json === undefined) throw new MatrixError(`${headDir}/stacks/${stack}/cdk.tf.json is missing: run npm run synth first`);
+  }
+  const added = new Set(all.filter((e) => read(baseDir, e.stack) === undefined).map((e) => e.stack));
+  const changed = new Set(all.filter((e) => added.has(e.stack) || !sameJson(read(baseDir, e.stack)!, head.get(e.stack)!)).map((e) => e.stack));
+  const readers = new Map<string, string[]>();
+  for (const e of all) {
+    const after = [...upstreamStacks(head.get(e.stack)!), ...(e.plannedAfter ? [e.plannedAfter] : [])];
+    for (const upstream of after) readers.set(upstream, [...(readers.get(upstream) ?? []), e.stack]);
+  }
+  const selected = new Set(changed);
+  const queue = [...changed];
+  while (queue.length > 0) {
+    for (const reader of readers.get(queue.shift()!) ?? []) {
+      if (!selected.has(reader)) {
+        selected.add(reader);
+        queue.push(reader);
+      }
+    }
+  }
+  return {
+    matrix: { include: all.filter((e) => selected.has(e.stack) && e.planOnPullRequest).map((e) => ({ ...e, newStack: added.has(e.stack) })) },
+    plannedOnMain: all.filter((e) => selected.has(e.stack) && !e.planOnPullRequest).map((e) => e.stack),
+    dependents: all.filter((e) => selected.has(e.stack) && !changed.has(e.stack)).map((e) => e.stack),
+    unchanged: all.filter((e) => !selected.has(e.stack)).map((e) => e.stack),
+  };
 }
 
 /**

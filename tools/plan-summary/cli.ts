@@ -1,6 +1,7 @@
 /**
  * `npm run plan-summary -- [options] [NAME=]PLAN.json...`: Markdown for the pull-request comment.
  * `npm run plan-summary -- --fingerprint PLAN.json`: one line, the plan's change fingerprint.
+ * `npm run plan-summary -- --redact PLAN.json`: the plan without sensitive values, to keep as an artifact.
  *
  * Only argv, file IO and exit codes live here; the library (plan, summary, markdown, fingerprint) is pure.
  * Exit codes: 0 done, 1 a file could not be read as a plan, 2 usage error.
@@ -8,35 +9,42 @@
 import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import { fingerprintPlan } from './fingerprint';
-import { DEFAULT_MAX_LENGTH, renderMarkdown } from './markdown';
-import { PlanError, parsePlan, type Plan } from './plan';
+import { DEFAULT_MAX_LENGTH, renderMarkdown, type UnreadablePlan } from './markdown';
+import { decodePlanBytes, PlanError, parsePlan, type Plan } from './plan';
+import { redactPlanDocument } from './redact';
 import { summarizePlan } from './summary';
 
 export const USAGE = `usage: npm run plan-summary -- [--max-length N] [--title TEXT] [NAME=]PLAN.json...
        npm run plan-summary -- --fingerprint [NAME=]PLAN.json
+       npm run plan-summary -- --redact PLAN.json > REDACTED.json
 
 Reads \`terraform show -json <planfile>\` output and prints GitHub-flavoured Markdown for the
 pull-request comment. A stack is named after its file (plans/dev-network.json -> dev-network)
-unless given as NAME=PATH. Plans are read from files only, not from standard input ("-").
+unless given as NAME=PATH. Plans are read from files only, not from standard input ("-"),
+as UTF-8 (a UTF-8 or UTF-16 byte-order mark, as PowerShell writes, is recognised). Reads plan
+format_version 0.2 (Terraform 1.0.1 to 1.0.11) and 1.x (Terraform 1.1 and later).
 
   --max-length N   longest output in characters (default ${DEFAULT_MAX_LENGTH}); resource tables are cut first
   --title TEXT     first line of the comment (default "## Terraform plan")
   --fingerprint    print the SHA-256 of the plan's effective changes instead of Markdown
+  --redact         print the plan as JSON with every sensitive value replaced and state, config
+                   and variables dropped (what CI keeps as an artifact)
   -h, --help       show this help
 
+A plan that cannot be read is reported on standard error and in the Markdown, beside the others.
 Exit codes: 0 done, 1 a file could not be read as a plan, 2 usage error.`;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readFile: (file: string) => Promise<string>;
+  readonly readFile: (file: string) => Promise<Uint8Array>;
   readonly exists: (file: string) => boolean;
 }
 
 const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readFile: (file) => fs.readFile(file, 'utf8'),
+  readFile: (file) => fs.readFile(file),
   exists: existsSync,
 };
 
@@ -48,6 +56,7 @@ interface PlanInput {
 interface Options {
   readonly inputs: PlanInput[];
   readonly fingerprint: boolean;
+  readonly redact: boolean;
   readonly help: boolean;
   readonly maxLength?: number;
   readonly title?: string;
@@ -65,6 +74,7 @@ const NAME_ARG = /^([A-Za-z0-9][A-Za-z0-9._-]*)=(.+)$/;
 function parseArgs(argv: readonly string[], io: CliIo): Options {
   const files: string[] = [];
   let fingerprint = false;
+  let redact = false;
   let help = false;
   let maxLength: number | undefined;
   let title: string | undefined;
@@ -85,6 +95,8 @@ function parseArgs(argv: readonly string[], io: CliIo): Options {
       help = true;
     } else if (arg === '--fingerprint') {
       fingerprint = true;
+    } else if (arg === '--redact') {
+      redact = true;
     } else if (flag === '--max-length') {
       const raw = value();
       const n = Number(raw);
@@ -96,9 +108,11 @@ function parseArgs(argv: readonly string[], io: CliIo): Options {
       throw new UsageError(`unknown option ${arg}`);
     }
   }
-  if (help) return { inputs: [], fingerprint, help, maxLength, title };
+  if (help) return { inputs: [], fingerprint, redact, help, maxLength, title };
   if (files.length === 0) throw new UsageError('no plan file given');
+  if (fingerprint && redact) throw new UsageError('give --fingerprint or --redact, not both');
   if (fingerprint && files.length !== 1) throw new UsageError(`--fingerprint takes exactly one plan file, got ${files.length}`);
+  if (redact && files.length !== 1) throw new UsageError(`--redact takes exactly one plan file, got ${files.length}`);
 
   const inputs = files.map((arg): PlanInput => {
     const named = NAME_ARG.exec(arg);
@@ -118,7 +132,7 @@ function parseArgs(argv: readonly string[], io: CliIo): Options {
     if (other !== undefined) throw new UsageError(`two plans would both be stack "${name}" (${other} and ${file}); name them with NAME=PATH`);
     seen.set(name, file);
   }
-  return { inputs, fingerprint, help, maxLength, title };
+  return { inputs, fingerprint, redact, help, maxLength, title };
 }
 
 function readError(err: unknown): string {
@@ -129,14 +143,16 @@ function readError(err: unknown): string {
   return `cannot read file (${(err as Error).message})`;
 }
 
-async function loadPlan(input: PlanInput, io: CliIo): Promise<Plan> {
-  let text: string;
+async function readBytes(input: PlanInput, io: CliIo): Promise<Uint8Array> {
   try {
-    text = await io.readFile(input.file);
+    return await io.readFile(input.file);
   } catch (err) {
     throw new PlanError(input.file, readError(err));
   }
-  return parsePlan(text, input.file);
+}
+
+async function loadPlan(input: PlanInput, io: CliIo): Promise<Plan> {
+  return parsePlan(await readBytes(input, io), input.file);
 }
 
 /** Runs the command line; returns the exit code and never exits the process itself. */
@@ -155,27 +171,34 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   }
 
   const results = await Promise.allSettled(options.inputs.map((input) => loadPlan(input, io)));
-  const plans: Plan[] = [];
-  let failed = false;
-  for (const result of results) {
+  const plans: { name: string; plan: Plan }[] = [];
+  const unreadable: UnreadablePlan[] = [];
+  results.forEach((result, i) => {
     if (result.status === 'fulfilled') {
-      plans.push(result.value);
+      plans.push({ name: options.inputs[i].name, plan: result.value });
     } else if (result.reason instanceof PlanError) {
       io.stderr(`plan-summary: ${result.reason.message}\n`);
-      failed = true;
+      unreadable.push({ name: options.inputs[i].name, reason: result.reason.reason });
     } else {
       throw result.reason;
     }
-  }
-  if (failed) return 1;
+  });
 
-  if (options.fingerprint) {
-    io.stdout(`${fingerprintPlan(plans[0])}\n`);
+  if (options.fingerprint || options.redact) {
+    if (unreadable.length > 0) return 1;
+    if (options.fingerprint) {
+      io.stdout(`${fingerprintPlan(plans[0].plan)}\n`);
+    } else {
+      // parsePlan validated the document; redact what Terraform wrote, not the model (which drops keys).
+      const doc = JSON.parse(decodePlanBytes(await readBytes(options.inputs[0], io), options.inputs[0].file)) as Record<string, unknown>;
+      io.stdout(`${JSON.stringify(redactPlanDocument(doc))}\n`);
+    }
     return 0;
   }
-  const summaries = plans.map((plan, i) => summarizePlan(options.inputs[i].name, plan));
-  io.stdout(renderMarkdown(summaries, { maxLength: options.maxLength, title: options.title }));
-  return 0;
+  // The readable stacks are shown even when one is not: the comment must not lose every plan for one bad file.
+  const summaries = plans.map(({ name, plan }) => summarizePlan(name, plan));
+  io.stdout(renderMarkdown(summaries, { maxLength: options.maxLength, title: options.title, unreadable }));
+  return unreadable.length > 0 ? 1 : 0;
 }
 
 /** True when this file is the entry point, also when started through tools/run-ts.js (which sets argv[1]). */

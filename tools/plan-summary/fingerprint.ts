@@ -4,7 +4,8 @@
  *
  * Covered: for every resource change that does something (no-op and read left out, except a no-op that
  * moves or imports, which changes state), its address, deposed key, previous address, actions, import
- * id, `after` and `after_unknown`; and every changed output's name, actions, `after` and `after_unknown`.
+ * id, `after` and `after_unknown`; every changed output's name, actions, `after` and `after_unknown`; and every
+ * action invocation's address and trigger.
  * Not covered, because they vary between runs of the same change: `terraform_version`, `timestamp`,
  * `prior_state`, `before`, drift, configuration, and the order of `resource_changes`.
  */
@@ -52,6 +53,11 @@ export function fingerprintPlan(plan: Plan): string {
     .filter((o) => o.kind !== 'no-op' && o.kind !== 'read')
     .map((o) => canonicalJson({ name: o.name, actions: o.actions, after: o.after, after_unknown: o.afterUnknown }))
     .sort();
-  const payload = `${FINGERPRINT_VERSION}\n${JSON.stringify({ resources, outputs })}`;
+  // Applying a plan also runs the actions it invokes (Terraform 1.14+). Only present when there are some, so the
+  // fingerprint of every plan without actions is what it always was.
+  const actions = plan.actionInvocations
+    .map((a) => canonicalJson({ address: a.address, triggered_by: a.triggeredBy ?? null, event: a.event ?? null }))
+    .sort();
+  const payload = `${FINGERPRINT_VERSION}\n${JSON.stringify(actions.length > 0 ? { resources, outputs, actions } : { resources, outputs })}`;
   return createHash('sha256').update(payload, 'utf8').digest('hex');
 }

@@ -12,6 +12,21 @@ export interface RenderOptions {
   readonly maxLength?: number;
   /** @default '## Terraform plan' */
   readonly title?: string;
+  /**
+   * Stacks whose plan could not be read, with why: shown beside the readable ones, so one bad file does not
+   * hide every other stack's plan.
+   * @default []
+   */
+  readonly unreadable?: readonly UnreadablePlan[];
+}
+
+export interface UnreadablePlan {
+  readonly name: string;
+  readonly reason: string;
+}
+
+function renderUnreadable(item: UnreadablePlan): string {
+  return [`### ${inlineCode(item.name)}`, '', '> [!WARNING]', `> This stack's plan could not be read: ${elide(item.reason.replace(/\r?\n/g, ' '), MAX_DETAILS_CHARS)}`].join('\n');
 }
 
 /** Stacks whose table has at most this many rows are shown expanded. */
@@ -112,6 +127,7 @@ function entryDetails(entry: SummaryEntry): string {
     parts.push(entry.group === 'move' ? `${code(entry.previousAddress)} -> ${code(entry.address)}` : `moved from ${code(entry.previousAddress)}`);
   }
   if (entry.importId !== undefined) parts.push(`import id ${code(entry.importId)}`);
+  else if (entry.importByIdentity) parts.push('import by resource identity');
   else if (entry.group === 'import') parts.push('import');
   if (entry.attributes.length > 0) {
     const attrs = entry.attributes.map((a) => renderAttribute(a, entry.group !== 'create')).join(', ');
@@ -169,18 +185,29 @@ function stackHead(stack: StackSummary): string {
     }
     lines.push(`${PLANNING_FAILED}. Changes planned before the error (incomplete):`, '');
   }
-  if (!stack.complete) {
-    lines.push('> [!NOTE]', '> This plan is partial: some changes are deferred until another plan has been applied.', '');
+  if (!stack.complete || stack.deferredCount > 0) {
+    const deferred = stack.deferredCount > 0 ? ` (${plural(stack.deferredCount, 'resource change', 'resource changes')} deferred)` : '';
+    lines.push('> [!NOTE]', `> This plan is partial: some changes are deferred until another plan has been applied${deferred}.`, '');
   }
+  const extras = [...driftLines(stack), ...actionLines(stack)];
+  // As Terraform's own renderer (internal/command/jsonformat/plan.go, v1.15.9): "No changes" only when there are no
+  // resource changes, no output changes and no action invocations.
   if (stack.entries.length === 0) {
-    lines.push(
-      stack.outputChanges.length === 0
-        ? 'No changes. Your infrastructure matches the configuration.'
-        : `No changes to resources. Outputs that change: ${stack.outputChanges.map(inlineCode).join(', ')}.`,
-    );
+    if (stack.actionInvocations.length > 0) {
+      lines.push('No changes to resources.');
+    } else {
+      lines.push(
+        stack.outputChanges.length === 0
+          ? 'No changes. Your infrastructure matches the configuration.'
+          : `No changes to resources. Outputs that change: ${stack.outputChanges.map(inlineCode).join(', ')}.`,
+      );
+    }
+    if (stack.outputChanges.length > 0 && stack.actionInvocations.length > 0) lines.push('', `Outputs that change: ${stack.outputChanges.map(inlineCode).join(', ')}.`);
+    lines.push(...extras);
     return lines.join('\n');
   }
   lines.push(planLine(stack.counts));
+  lines.push(...extras);
   if (stack.counts.move > 0) {
     lines.push('', `${plural(stack.counts.move, 'resource moves', 'resources move')} to a new address (state only; the objects are kept).`);
   }
@@ -188,19 +215,55 @@ function stackHead(stack: StackSummary): string {
   return lines.join('\n');
 }
 
-function overviewLine(s: StackSummary): string {
-  if (s.errored) return s.entries.length === 0 ? PLANNING_FAILED : `${PLANNING_FAILED} (incomplete: ${planLine(s.counts)})`;
-  if (s.entries.length === 0) return s.outputChanges.length === 0 ? 'No changes.' : 'Outputs only.';
-  return planLine(s.counts);
+/** Most drifted or invoked items listed by name in a stack's head; the rest are counted. */
+const MAX_LISTED = 10;
+
+function listed<T>(items: readonly T[], render: (item: T) => string): string[] {
+  const lines = items.slice(0, MAX_LISTED).map((item) => `- ${render(item)}`);
+  if (items.length > MAX_LISTED) lines.push(`- … and ${formatCount(items.length - MAX_LISTED)} more`);
+  return lines;
 }
 
-function overview(stacks: readonly StackSummary[]): string {
+/** `resource_drift`: Terraform's "Objects have changed outside of Terraform" note. */
+function driftLines(stack: StackSummary): string[] {
+  if (stack.drift.length === 0) return [];
+  return [
+    '',
+    `**Changed outside of Terraform** (${formatCount(stack.drift.length)}): the refresh found these objects differ from the last apply; the plan already accounts for it.`,
+    '',
+    ...listed(stack.drift, (d) => `${inlineCode(d.address)}: ${d.change}`),
+  ];
+}
+
+function actionLines(stack: StackSummary): string[] {
+  if (stack.actionInvocations.length === 0) return [];
+  return [
+    '',
+    `**Actions to invoke** (${formatCount(stack.actionInvocations.length)}): applying this plan runs them.`,
+    '',
+    ...listed(stack.actionInvocations, (a) => `${inlineCode(a.address)}: ${a.trigger}`),
+  ];
+}
+
+function overviewLine(s: StackSummary): string {
+  if (s.errored) return s.entries.length === 0 ? PLANNING_FAILED : `${PLANNING_FAILED} (incomplete: ${planLine(s.counts)})`;
+  const actions = s.actionInvocations.length > 0 ? ` ${plural(s.actionInvocations.length, 'action', 'actions')} to invoke.` : '';
+  const drift = s.drift.length > 0 ? ` ${formatCount(s.drift.length)} changed outside Terraform.` : '';
+  if (s.entries.length === 0) {
+    if (actions !== '') return `No resource changes.${actions}${drift}`;
+    return `${s.outputChanges.length === 0 ? 'No changes.' : 'Outputs only.'}${drift}`;
+  }
+  return `${planLine(s.counts)}${actions}${drift}`;
+}
+
+function overview(stacks: readonly StackSummary[], unreadable: readonly UnreadablePlan[]): string {
   const rows = stacks.map((s) => {
     const line = overviewLine(s);
     const risk = s.entries.some((e) => e.dataLoss !== undefined) ? ' :warning: data loss' : '';
     return `| ${code(s.name)} | ${line}${risk} |`;
   });
-  return ['| Stack | Plan |', '| --- | --- |', ...rows].join('\n');
+  const bad = unreadable.map((u) => `| ${code(u.name)} | :x: plan unreadable |`);
+  return ['| Stack | Plan |', '| --- | --- |', ...rows, ...bad].join('\n');
 }
 
 /** Rows allowed per stack: the first `n` entries of each group, in the order they were accepted. */
@@ -223,11 +286,12 @@ function renderStack(stack: StackSummary, allowed: Map<Group, number> | undefine
   return parts.join('\n');
 }
 
-function assemble(title: string, stacks: readonly StackSummary[], caution: string, allowance: Allowance): string {
+function assemble(title: string, stacks: readonly StackSummary[], caution: string, allowance: Allowance, unreadable: readonly UnreadablePlan[]): string {
   const sections = [title];
   if (caution !== '') sections.push(caution);
-  if (stacks.length > 1) sections.push(overview(stacks));
+  if (stacks.length + unreadable.length > 1) sections.push(overview(stacks, unreadable));
   stacks.forEach((stack, i) => sections.push(renderStack(stack, allowance.get(i))));
+  unreadable.forEach((item) => sections.push(renderUnreadable(item)));
   return `${sections.join('\n\n')}\n`;
 }
 
@@ -238,6 +302,7 @@ function assemble(title: string, stacks: readonly StackSummary[], caution: strin
 export function renderMarkdown(stacks: readonly StackSummary[], options: RenderOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
   const title = options.title ?? '## Terraform plan';
+  const unreadable = options.unreadable ?? [];
 
   // Stack by stack, each stack's addresses in natural order (`b[2]` before `b[10]`), destroys and replaces together.
   const dataLoss: DataLossItem[] = stacks.flatMap((s) =>
@@ -251,7 +316,7 @@ export function renderMarkdown(stacks: readonly StackSummary[], options: RenderO
   const noRows: Allowance = new Map();
   let cautionShown = dataLoss.length;
   let caution = renderCaution(dataLoss, cautionShown);
-  let fixed = assemble(title, stacks, caution, noRows).length;
+  let fixed = assemble(title, stacks, caution, noRows, unreadable).length;
   if (fixed > maxLength) {
     // Only when thousands of data-holding resources go: list what fits, keep the count. A comment over
     // GitHub's limit is not posted at all, which would hide the warning entirely.
@@ -260,7 +325,7 @@ export function renderMarkdown(stacks: readonly StackSummary[], options: RenderO
     let freed = 0;
     while (cautionShown > 0 && freed < overflow + 80) freed += itemLengths[--cautionShown];
     caution = renderCaution(dataLoss, cautionShown);
-    fixed = assemble(title, stacks, caution, noRows).length;
+    fixed = assemble(title, stacks, caution, noRows, unreadable).length;
   }
 
   // Each stack's rows in its own order (destructive first), with what each costs in characters.
@@ -305,14 +370,14 @@ export function renderMarkdown(stacks: readonly StackSummary[], options: RenderO
     allowance.set(i, perStack);
   });
 
-  let out = assemble(title, stacks, caution, allowance);
+  let out = assemble(title, stacks, caution, allowance, unreadable);
   // The accounting above is exact for the current layout; this guards it against future edits.
   while (out.length > maxLength && allowance.size > 0) {
     for (const [stack, groups] of allowance) {
       for (const [group, n] of groups) groups.set(group, Math.floor(n / 2));
       if ([...groups.values()].every((n) => n === 0)) allowance.delete(stack);
     }
-    out = assemble(title, stacks, caution, allowance);
+    out = assemble(title, stacks, caution, allowance, unreadable);
   }
   return out;
 }

@@ -19,7 +19,37 @@ export const DATA_HOLDING_RESOURCES = {
     aws_redshift_cluster: 'data warehouse',
     aws_dynamodb_table: 'DynamoDB table',
     aws_dynamodb_global_table: 'DynamoDB table',
+    aws_rds_cluster_instance: 'database instance',
+    aws_db_cluster_snapshot: 'database snapshot',
+    aws_db_snapshot: 'database snapshot',
+    aws_dsql_cluster: 'database',
+    aws_docdbelastic_cluster: 'database',
+    aws_keyspaces_table: 'Keyspaces table',
+    aws_timestreamwrite_table: 'Timestream table',
+    aws_qldb_ledger: 'ledger',
+    aws_lightsail_database: 'database',
+    aws_redshiftserverless_namespace: 'data warehouse',
     aws_elasticache_replication_group: 'cache cluster',
+    aws_elasticache_cluster: 'cache cluster',
+    aws_elasticache_serverless_cache: 'cache',
+    aws_elasticache_global_replication_group: 'cache cluster',
+    aws_memorydb_cluster: 'MemoryDB cluster',
+    aws_memorydb_snapshot: 'MemoryDB snapshot',
+    aws_opensearchserverless_collection: 'search collection',
+    aws_msk_serverless_cluster: 'Kafka cluster',
+    aws_mq_broker: 'message broker',
+    aws_sqs_queue: 'queue (its messages)',
+    aws_s3_object: 'S3 object',
+    aws_s3tables_table_bucket: 'table bucket',
+    aws_s3tables_table: 'S3 table',
+    aws_glacier_vault: 'Glacier vault',
+    aws_ebs_snapshot: 'EBS snapshot',
+    aws_fsx_windows_file_system: 'FSx file system',
+    aws_secretsmanager_secret_version: 'secret value',
+    aws_ssm_parameter: 'parameter',
+    aws_sagemaker_feature_group: 'feature store',
+    aws_sagemaker_model_package_group: 'model registry',
+    aws_timestreaminfluxdb_db_instance: 'database',
     aws_opensearch_domain: 'search domain',
     aws_elasticsearch_domain: 'search domain',
     aws_msk_cluster: 'Kafka cluster',
@@ -105,6 +135,8 @@ export interface SummaryEntry {
   readonly replaceOrder?: ReplaceOrder;
   readonly previousAddress?: string;
   readonly importId?: string;
+  /** Imported by resource identity (Terraform 1.12+ `import { identity = ... }`) rather than by ID. */
+  readonly importByIdentity?: boolean;
   readonly deposed?: string;
   readonly actionReason?: string;
   /** Top-level attributes that change (update, replace) or are set (create, shown values only). */
@@ -122,6 +154,14 @@ export interface PlanCounts {
   readonly move: number;
 }
 
+/** A change found outside Terraform (`resource_drift`): state differs from the real object. */
+export interface DriftEntry {
+  readonly address: string;
+  readonly type: string;
+  /** `update` (changed outside Terraform), `delete` (deleted outside Terraform), ... as Terraform says it. */
+  readonly change: string;
+}
+
 export interface StackSummary {
   readonly name: string;
   readonly terraformVersion: string;
@@ -130,6 +170,12 @@ export interface StackSummary {
   readonly entries: readonly SummaryEntry[];
   /** Names of outputs that change. */
   readonly outputChanges: readonly string[];
+  /** Objects changed or deleted outside Terraform since the last apply (informational: the plan above already accounts for them). */
+  readonly drift: readonly DriftEntry[];
+  /** Actions applying the plan invokes (Terraform 1.14+), by address, with what triggers each. */
+  readonly actionInvocations: readonly { readonly address: string; readonly trigger: string }[];
+  /** Resource changes deferred to a later plan (Terraform 1.8+, `deferred_changes`). */
+  readonly deferredCount: number;
   readonly errored: boolean;
   readonly complete: boolean;
 }
@@ -314,6 +360,7 @@ export function summarizePlan(name: string, plan: Plan): StackSummary {
       replaceOrder: replaceOrderOf(rc),
       previousAddress: rc.previousAddress,
       importId: rc.importing?.id,
+      importByIdentity: rc.importing?.identity,
       deposed: rc.deposed,
       actionReason: rc.actionReason,
       attributes: group === 'delete' || group === 'forget' ? [] : changedAttributes(rc, group),
@@ -330,9 +377,25 @@ export function summarizePlan(name: string, plan: Plan): StackSummary {
     counts: { import: importCount, add, change, destroy, forget, move },
     entries,
     outputChanges: plan.outputChanges.filter((o) => o.kind !== 'no-op' && o.kind !== 'read').map((o) => o.name).sort(compare),
+    drift: plan.resourceDrift
+      .filter((rc) => rc.kind !== 'no-op' || rc.previousAddress !== undefined)
+      .map((rc) => ({ address: rc.address, type: rc.type, change: driftWording(rc) }))
+      .sort((a, b) => naturalCompare(a.address, b.address)),
+    actionInvocations: plan.actionInvocations.map((a) => ({
+      address: a.address,
+      trigger: a.triggeredBy !== undefined ? `${a.event ?? 'lifecycle event'} of ${a.triggeredBy}` : 'invoked directly (-invoke)',
+    })),
+    deferredCount: plan.deferredChanges.length,
     errored: plan.errored,
     complete: plan.complete,
   };
+}
+
+/** Terraform's own words for drift (jsonformat's "has changed" / "has been deleted"). */
+function driftWording(rc: ResourceChange): string {
+  if (rc.kind === 'delete') return 'deleted outside Terraform';
+  if (rc.kind === 'no-op' && rc.previousAddress !== undefined) return `moved from ${rc.previousAddress}`;
+  return 'changed outside Terraform';
 }
 
 function compare(a: string, b: string): number {
@@ -370,6 +433,11 @@ export function naturalCompare(a: string, b: string): number {
 /** True when applying the plan changes resources or state (any listed entry). */
 export function hasResourceChanges(summary: StackSummary): boolean {
   return summary.entries.length > 0;
+}
+
+/** True when applying the plan does anything at all: resources, outputs, or actions it invokes. */
+export function doesSomething(summary: StackSummary): boolean {
+  return summary.entries.length > 0 || summary.outputChanges.length > 0 || summary.actionInvocations.length > 0;
 }
 
 /**

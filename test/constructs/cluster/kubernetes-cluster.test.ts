@@ -97,9 +97,11 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Kuber
 
   it('keeps the API private except for the configured CIDRs', () => {
     expect(cluster.vpc_config.endpoint_private_access).toBe(true);
-    expect(cluster.vpc_config.endpoint_public_access).toBe(true);
-    expect(cluster.vpc_config.public_access_cidrs).toEqual(environments[envName].cluster.endpointPublicAccessCidrs);
-    expect(cluster.vpc_config.public_access_cidrs).not.toContain('0.0.0.0/0');
+    // Private by default (CI runs inside the VPC); public only for CIDRs an environment names explicitly.
+    const cidrs = environments[envName].cluster.endpointPublicAccessCidrs;
+    expect(cluster.vpc_config.endpoint_public_access).toBe(cidrs.length > 0);
+    expect(cluster.vpc_config.public_access_cidrs ?? []).toEqual(cidrs);
+    expect(cluster.vpc_config.public_access_cidrs ?? []).not.toContain('0.0.0.0/0');
     expect(cluster.vpc_config.subnet_ids).toEqual(SUBNETS);
   });
 

@@ -121,6 +121,18 @@ describe('GithubActionsOidc', () => {
     }
   });
 
+  test('a production target\'s plan role trusts main only, never pull_request', () => {
+    const json = build({ targets: [{ name: 'shared', stateKeys: ['shared/terraform.tfstate'] }, envTarget('dev', '111111111111'), { ...envTarget('prod', '333333333333'), production: true }] });
+    const views = roles(json);
+    expect(subjects(views['github-plan-prod'])).toEqual({
+      operator: 'StringEquals',
+      values: [`repo:${REPO}:ref:refs/heads/main`],
+    });
+    expect(JSON.stringify(views['github-plan-prod'].trust)).not.toContain('pull_request');
+    expect(subjects(views['github-plan-dev']).values).toContain(`repo:${REPO}:pull_request`);
+    expect(views['github-plan-prod'].role.description).toMatch(/from main \(deploys and drift checks\)/);
+  });
+
   test('apply roles trust only the GitHub environment of their target', () => {
     for (const target of ['shared', 'dev', 'prod']) {
       expect(subjects(all[`github-apply-${target}`])).toEqual({ operator: 'StringEquals', values: [`repo:${REPO}:environment:${target}`] });

@@ -27,6 +27,25 @@ describe('KubernetesManifests', () => {
     expect(ns.depends_on).toBeUndefined();
   });
 
+  it('waits for Deployments, StatefulSets and DaemonSets to roll out, so an unpullable image fails the apply', () => {
+    const s = stack();
+    const workload = (kind: string) => ({ apiVersion: 'apps/v1', kind, metadata: { name: kind.toLowerCase(), namespace: 'apps' }, spec: {} });
+    new KubernetesManifests(s, 'Manifests', { sources: [source(namespace, config, workload('Deployment'), workload('StatefulSet'), workload('DaemonSet'))], rolloutTimeout: '15m' });
+    const json = synthJson(s) as unknown as { resource: { kubernetes_manifest: Record<string, Record<string, unknown>> } };
+    const byKind = new Map(Object.values(json.resource.kubernetes_manifest).map((r) => [(r.manifest as { kind: string }).kind, r]));
+    for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet']) {
+      expect(byKind.get(kind)).toMatchObject({ wait: { rollout: true }, timeouts: { create: '15m', update: '15m' } });
+    }
+    for (const kind of ['Namespace', 'ConfigMap']) {
+      expect(byKind.get(kind)).not.toHaveProperty('wait');
+      expect(byKind.get(kind)).not.toHaveProperty('timeouts');
+    }
+  });
+
+  it('fails when rolloutTimeout is not a Go duration', () => {
+    expect(() => new KubernetesManifests(stack(), 'Manifests', { sources: [source(config)], rolloutTimeout: '10 minutes' })).toThrow(/rolloutTimeout "10 minutes" must be a Go duration/);
+  });
+
   it('fails when two objects share a kind, namespace and name', () => {
     expect(() => new KubernetesManifests(stack(), 'Manifests', { sources: [source(config), source(config)] })).toThrow(
       'test/Manifests: two objects are named ConfigMap/apps/settings',

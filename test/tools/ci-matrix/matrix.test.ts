@@ -1,6 +1,6 @@
 import { environmentInputs, environments, parseEnvironment, shared, type EnvironmentConfig } from '../../../environments';
 import { CLUSTER_DEPENDENT_LAYERS, ENVIRONMENT_LAYERS } from '../../../stacks/names';
-import { deployMatrix, deployOrder, imageTarget, MatrixError, planMatrix, targetNames } from '../../../tools/ci-matrix/matrix';
+import { changedStacks, deployMatrix, pullRequestPlanMatrix, deployOrder, imageTarget, MatrixError, planMatrix, targetNames } from '../../../tools/ci-matrix/matrix';
 
 const envs = Object.values(environments);
 
@@ -93,5 +93,82 @@ describe('imageTarget', () => {
 
   test('fails on a repository the registry does not have', () => {
     expect(() => imageTarget(shared, 'nginx')).toThrow(/unknown image repository "nginx"; expected one of model-serving/);
+  });
+});
+
+describe('where and after what each stack is planned', () => {
+  const { include } = planMatrix(shared, envs);
+
+  test('stacks that talk to the private EKS API run on their environment\'s in-VPC runner; the rest on GitHub-hosted ones', () => {
+    for (const e of include) {
+      expect({ stack: e.stack, runner: e.runnerProject }).toEqual({ stack: e.stack, runner: e.needsCluster ? `${e.environment}-github-runner` : '' });
+    }
+  });
+
+  test('workloads are planned after the platform (its CRDs), which is named with its state key', () => {
+    for (const e of include) {
+      const after = e.layer === 'workloads' ? `${e.environment}-platform` : '';
+      expect({ stack: e.stack, after: e.plannedAfter, key: e.plannedAfterStateKey }).toEqual({ stack: e.stack, after, key: after ? `${after}/terraform.tfstate` : '' });
+    }
+  });
+
+  test('pull requests never plan production tiers (their plan role trusts only main)', () => {
+    for (const e of include) expect({ stack: e.stack, pr: e.planOnPullRequest }).toEqual({ stack: e.stack, pr: e.tier !== 'production' });
+    expect(pullRequestPlanMatrix(shared, envs).include.map((e) => e.stack)).toEqual(include.filter((e) => e.tier !== 'production').map((e) => e.stack));
+    expect(include.some((e) => !e.planOnPullRequest)).toBe(true);
+  });
+});
+
+describe('changedStacks', () => {
+  const head: Record<string, string> = {};
+  for (const e of planMatrix(shared, envs).include) head[e.stack] = JSON.stringify({ resource: { x: { [e.stack]: {} } } });
+  // dev-data reads dev-network's state; dev-cluster reads both (the shape cdktf synthesizes).
+  const remote = (...stacks: string[]) => Object.fromEntries(stacks.map((s) => [`cross-stack-reference-input-${s}`, { backend: 's3', config: { key: `${s}/terraform.tfstate` } }]));
+  head['dev-data'] = JSON.stringify({ data: { terraform_remote_state: remote('dev-network') }, resource: {} });
+  head['dev-cluster'] = JSON.stringify({ data: { terraform_remote_state: remote('dev-network', 'dev-data') }, resource: {} });
+  head['dev-platform'] = JSON.stringify({ data: { terraform_remote_state: remote('dev-cluster') }, resource: {} });
+  head['dev-workloads'] = JSON.stringify({ data: { terraform_remote_state: remote('dev-cluster') }, resource: {} });
+  const reader = (base: Record<string, string | undefined>) => (dir: string, stack: string) => (dir === 'head' ? head[stack] : base[stack]);
+
+  test('nothing changed: nothing is planned and every stack is listed as unchanged', () => {
+    const result = changedStacks(shared, envs, reader({ ...head }), 'head', 'base');
+    expect(result.matrix.include).toEqual([]);
+    expect(result.unchanged).toHaveLength(Object.keys(head).length);
+  });
+
+  test('key order and whitespace are not changes', () => {
+    const base = { ...head, 'prod-data': JSON.stringify(JSON.parse(head['prod-data']), null, 2) };
+    expect(changedStacks(shared, envs, reader(base), 'head', 'base').matrix.include).toEqual([]);
+  });
+
+  test('a changed stack is planned with every stack that reads it, transitively, and the stacks planned after them', () => {
+    const base = { ...head, 'dev-network': '{"resource":{}}' };
+    const result = changedStacks(shared, envs, reader(base), 'head', 'base');
+    expect(result.matrix.include.map((e) => e.stack)).toEqual(['dev-network', 'dev-data', 'dev-cluster', 'dev-platform', 'dev-workloads']);
+    expect(result.dependents).toEqual(['dev-data', 'dev-cluster', 'dev-platform', 'dev-workloads']);
+    expect(result.unchanged).toContain('staging-network');
+    expect(result.unchanged).not.toContain('dev-data');
+  });
+
+  test('a changed production stack is not planned by the pull request but listed as planned on main', () => {
+    const base = { ...head, 'prod-data': '{"resource":{}}' };
+    const result = changedStacks(shared, envs, reader(base), 'head', 'base');
+    expect(result.matrix.include).toEqual([]);
+    expect(result.plannedOnMain).toEqual(['prod-data']);
+  });
+
+  test('a stack the base branch does not have (a new environment) is changed', () => {
+    const base = { ...head, 'staging-network': undefined, 'staging-data': undefined };
+    const { include } = changedStacks(shared, envs, reader(base), 'head', 'base').matrix;
+    expect(include.map((e) => [e.stack, e.newStack])).toEqual([
+      ['staging-network', true],
+      ['staging-data', true],
+    ]);
+    const changedOnly = changedStacks(shared, envs, reader({ ...head, 'dev-data': '{}' }), 'head', 'base').matrix.include;
+    expect(changedOnly.map((e) => [e.stack, e.newStack])).toEqual([['dev-data', false], ['dev-cluster', false], ['dev-platform', false], ['dev-workloads', false]]);
+  });
+
+  test('fails when the head was not synthesized', () => {
+    expect(() => changedStacks(shared, envs, () => undefined, 'cdktf.out', 'base')).toThrow(/cdktf\.out\/stacks\/shared\/cdk\.tf\.json is missing: run npm run synth first/);
   });
 });

@@ -21,7 +21,7 @@ async function run(...argv: string[]): Promise<Run> {
   const io: CliIo = {
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
-    readFile: (file) => fs.readFile(file, 'utf8'),
+    readFile: (file) => fs.readFile(file),
     exists: existsSync,
   };
   const code = await main(argv, io);
@@ -95,12 +95,22 @@ describe('main', () => {
     ['terraform.tfstate.json', 'is a Terraform state file, not a plan'],
     ['shown-state.json', 'is `terraform show -json` output of a state, not a plan'],
     ['missing.json', 'file not found'],
-  ])('fails with exit 1 on %s, naming the file and the reason', async (name, reason) => {
+  ])('fails with exit 1 on %s, naming the file and the reason, and still shows the readable plans', async (name, reason) => {
     const file = path.join(FIXTURES, name);
     const result = await run(fixturePath('dev-network.json'), file);
     expect(result.code).toBe(1);
-    expect(result.stdout).toBe('');
     expect(result.stderr.startsWith(`plan-summary: ${file}: ${reason}`)).toBe(true);
+    expect(result.stdout).toContain('### `dev-network`\n\nPlan: 1 to import, 4 to add, 3 to change, 3 to destroy.');
+    expect(result.stdout).toContain(`### \`${stackNameOf(name)}\`\n\n> [!WARNING]\n> This stack's plan could not be read: ${reason}`);
+    expect(result.stdout).toMatch(new RegExp(`\\| \`${stackNameOf(name).replace('.', '\\.')}\` \\| :x: plan unreadable \\|`));
+  });
+
+  test('--fingerprint and --redact print nothing for an unreadable plan', async () => {
+    for (const mode of ['--fingerprint', '--redact']) {
+      const result = await run(mode, fixturePath('not-json.json'));
+      expect(result).toMatchObject({ code: 1, stdout: '' });
+      expect(result.stderr).toContain('not valid JSON');
+    }
   });
 
   test('reports every bad file, not only the first', async () => {
@@ -151,7 +161,7 @@ describe('the command line', () => {
 
     await expect(cli(fixturePath('terraform.tfstate.json'))).rejects.toMatchObject({
       code: 1,
-      stdout: '',
+      stdout: expect.stringContaining("This stack's plan could not be read: is a Terraform state file"),
       stderr: expect.stringContaining('terraform.tfstate.json: is a Terraform state file, not a plan'),
     });
   }, 30_000);

@@ -22,7 +22,7 @@ describe('emulatorOverride on the synthesized stacks', () => {
 
   it("points every service of dev-network's provider at its account's server, with test credentials, keeping assume_role", () => {
     const [provider] = overrideOf('dev-network').provider.aws;
-    expect(Object.keys(provider.endpoints[0]).sort()).toEqual(['cloudwatch', 'ec2', 'iam', 'kms', 'logs', 'sns', 'sts']);
+    expect(Object.keys(provider.endpoints[0]).sort()).toEqual(['cloudwatch', 'codebuild', 'codeconnections', 'ec2', 'iam', 'kms', 'logs', 'sns', 'sts']);
     expect(new Set(Object.values(provider.endpoints[0]))).toEqual(new Set(['http://127.0.0.1:4002']));
     expect(provider).toMatchObject({ access_key: 'verify-terraform-test', s3_use_path_style: true, skip_metadata_api_check: 'true' });
     // Not overridden: the synthesized assume_role, region and allowed_account_ids still apply.
