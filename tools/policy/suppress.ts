@@ -72,16 +72,17 @@ export function suppress(construct: IConstruct, ruleId: string, reason: string):
  */
 export function suppressK8s(apiObject: IConstruct, ruleId: string, reason: string): void {
   const { id, why } = validated(apiObject, ruleId, reason);
-  if (ruleOf(id).target !== 'kubernetes') {
+  const target = ruleOf(id).target;
+  if (target !== 'kubernetes' && !id.startsWith('CKV_K8S_')) {
     throw new Error(`policy suppression on ${apiObject.node.path}: rule ${id} does not apply to Kubernetes objects`);
   }
   if (why.includes(';')) {
     throw new Error(`policy suppression on ${apiObject.node.path}: the reason must not contain ";" (it separates suppressions)`);
   }
-  const target = ApiObject.of(apiObject);
-  const annotations = (target.metadata.toJson() as { annotations?: Record<string, string> }).annotations ?? {};
+  const object = ApiObject.of(apiObject);
+  const annotations = (object.metadata.toJson() as { annotations?: Record<string, string> }).annotations ?? {};
   const current = parseSuppressionAnnotation(annotations[SUPPRESSION_ANNOTATION]);
   const merged = new Map(current.valid);
   merged.set(id, why);
-  target.metadata.addAnnotation(SUPPRESSION_ANNOTATION, formatSuppressionAnnotation(merged));
+  object.metadata.addAnnotation(SUPPRESSION_ANNOTATION, formatSuppressionAnnotation(merged));
 }
