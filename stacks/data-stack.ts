@@ -111,7 +111,12 @@ export class DataStack extends PlatformStack {
     });
     if (!database.deletionProtection) {
       // Validation requires deletion protection in production; elsewhere config may turn it off on purpose.
-      suppress(this.database.instance, 'AWS-RDS-005', `${env} is a ${environment.tier} environment whose database is disposable by configuration (data.database.deletionProtection = false)`);
+      const disposable = `${env} is a ${environment.tier} environment whose database is disposable by configuration (data.database.deletionProtection = false)`;
+      suppress(this.database.instance, 'AWS-RDS-005', disposable);
+      suppress(this.database.instance, 'CKV_AWS_293', disposable);
+    }
+    if (!database.multiAz) {
+      suppress(this.database.instance, 'CKV_AWS_157', `${env} is a ${environment.tier} environment that runs one AZ by configuration (data.database.multiAz = false); production validation requires Multi-AZ`);
     }
 
     new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });

@@ -17,6 +17,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { grantStatements } from '../core/grants';
+import { acceptLogRetention, recordPolicySuppression } from '../core/policy-suppression';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
 
@@ -252,6 +253,7 @@ export class KubernetesCluster extends Construct {
       kmsKeyId: logKey.keyArn,
       tags: nameTags(logGroupName, tags),
     });
+    acceptLogRetention(logGroup, props.controlPlaneLogRetentionDays ?? 90, 'cluster.controlPlaneLogRetentionDays');
     this.logGroupName = logGroup.name;
 
     const publicCidrs = this.endpointPublicAccessCidrs;
@@ -275,6 +277,9 @@ export class KubernetesCluster extends Construct {
       tags: nameTags(name, tags),
       dependsOn: [clusterPolicy, clusterKeyGrant.policy, logGroup],
     });
+    if (publicCidrs.length > 0) {
+      recordPolicySuppression(this.cluster, 'CKV_AWS_39', `the public endpoint is on by configuration (cluster.endpointPublicAccessCidrs) and limited to ${publicCidrs.join(', ')}; /0 is refused (AWS-EKS-002)`);
+    }
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
     this.clusterEndpoint = this.cluster.endpoint;
@@ -414,6 +419,7 @@ export class KubernetesCluster extends Construct {
         tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({ resourceType, tags: instanceTags })),
         tags: nameTags(fullName, tags),
       });
+      recordPolicySuppression(launchTemplate, 'CKV_AWS_341', 'hop limit 2: pods reach IMDS through the node (VPC CNI and the EKS add-ons need it); workloads use IRSA, and IMDSv2 stays required');
       const nodeGroup = new EksNodeGroup(this, `${idPart}NodeGroup`, {
         clusterName: this.cluster.name,
         nodeGroupName: fullName,

@@ -1,2 +1,3 @@
 export * from './grants';
 export * from './tags';
+export * from './policy-suppression';

@@ -15,6 +15,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Token } from 'cdktf';
 import { Construct, type Node } from 'constructs';
 import { grantId, grantStatements, kmsViaService, type Grant, type IRoleReference } from '../core/grants';
+import { acceptLogRetention } from '../core/policy-suppression';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
 import { AlarmTopic } from '../observability/alarm-topic';
@@ -318,6 +319,7 @@ export class PostgresDatabase extends Construct {
         kmsKeyId: this.encryptionKey.keyArn,
         tags: nameTags(`${logGroupPrefix}/${logType}`, tags),
       });
+      acceptLogRetention(logGroups[logType], this.logRetentionDays, 'the logRetentionDays prop');
     }
     this.logGroups = logGroups;
 

@@ -11,6 +11,7 @@ import { pinnedRelease, type PinnedChart } from '../cluster/helm-release';
 import type { KubernetesCluster } from '../cluster/kubernetes-cluster';
 import { SecretsManagerSync } from '../cluster/secrets-manager-sync';
 import { kmsViaService } from '../core/grants';
+import { acceptLogRetention, recordPolicySuppression } from '../core/policy-suppression';
 import { EncryptionKey } from '../encryption/encryption-key';
 
 /** The observability charts, pinned; bump deliberately and read the upgrade notes (CRDs especially). */
@@ -143,6 +144,7 @@ export class ClusterObservability extends Construct {
       kmsKeyId: key.keyArn,
       recoveryWindowInDays: props.secretRecoveryWindowDays ?? 30,
     });
+    recordPolicySuppression(grafanaSecret, 'CKV2_AWS_57', 'Grafana keeps its admin password in its own database: a Secrets Manager rotation would not change it; rotate by bumping secret_string_wo_version');
     new SecretsmanagerSecretVersion(this, 'GrafanaAdminSecretValue', {
       secretId: grafanaSecret.id,
       secretStringWo: `\${jsonencode({"admin-user" = "admin", "admin-password" = ephemeral.random_password.${passwordName}.result})}`,
@@ -242,6 +244,7 @@ export class ClusterObservability extends Construct {
       retentionInDays: props.logRetentionDays ?? 30,
       kmsKeyId: key.keyArn,
     });
+    acceptLogRetention(logGroup, props.logRetentionDays ?? 30, 'platform.logRetentionDays');
     this.containerLogGroupName = logGroup.name;
     const fluentBitAccount = 'fluent-bit';
     const fluentBitRole = cluster.irsaRole('FluentBit', {

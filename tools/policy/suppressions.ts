@@ -6,7 +6,7 @@ import { findRule, isSuppressible, ruleOf } from './rules';
 import type { Finding, RawFinding } from './types';
 import { isRecord } from '../lib/terraform-json';
 
-/** Key under a Terraform block's `//` metadata that holds `{ "RULE-ID": "reason" }`. */
+/** Key under a Terraform block's `//` metadata that holds `{ "RULE-ID": "reason" }` (constructs/core/policy-suppression.ts writes it). */
 export const SUPPRESSION_METADATA_KEY = 'policy_suppressions';
 
 /** Annotation on a Kubernetes object: `RULE-ID=reason; RULE-ID=reason`. */
