@@ -29,10 +29,10 @@ export const dev: EnvironmentInput = {
     adminRoleArns: ['arn:aws:iam::111111111111:role/platform-admin'],
     controlPlaneLogRetentionDays: 30,
     addons: {
-      vpcCni: 'v1.20.4-eksbuild.1',
-      coreDns: 'v1.12.4-eksbuild.1',
+      vpcCni: 'v1.21.1-eksbuild.1',
+      coreDns: 'v1.14.3-eksbuild.3',
       kubeProxy: 'v1.35.3-eksbuild.13',
-      ebsCsiDriver: 'v1.51.1-eksbuild.1',
+      ebsCsiDriver: 'v1.57.1-eksbuild.1',
     },
     nodeGroups: {
       general: { instanceTypes: ['m7g.large'], capacityType: 'SPOT', minSize: 1, maxSize: 4, desiredSize: 2 },

@@ -6,7 +6,7 @@ import { staging } from './staging';
 
 export * from './schema';
 export * from './shared';
-export { cidrSubnet, cidrsOverlap, formatCidr, parseCidr, type Ipv4Cidr } from './cidr';
+export { cidrSubnet, cidrsOverlap, formatCidr, parseCidr, type Ipv4Cidr } from '../constructs/core/cidr';
 
 /** The raw, unvalidated inputs, for tools that derive environments (the benchmark) or test bad ones. */
 export const environmentInputs = { dev, staging, prod };

@@ -32,10 +32,10 @@ export const prod: EnvironmentInput = {
     adminRoleArns: ['arn:aws:iam::333333333333:role/platform-admin'],
     controlPlaneLogRetentionDays: 365,
     addons: {
-      vpcCni: 'v1.20.4-eksbuild.1',
-      coreDns: 'v1.12.4-eksbuild.1',
+      vpcCni: 'v1.21.1-eksbuild.1',
+      coreDns: 'v1.14.3-eksbuild.3',
       kubeProxy: 'v1.35.3-eksbuild.13',
-      ebsCsiDriver: 'v1.51.1-eksbuild.1',
+      ebsCsiDriver: 'v1.57.1-eksbuild.1',
     },
     nodeGroups: {
       general: { instanceTypes: ['m7g.2xlarge'], capacityType: 'ON_DEMAND', minSize: 3, maxSize: 12, desiredSize: 4, diskSizeGiB: 100 },

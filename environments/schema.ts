@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { cidrsOverlap, isPrivateRange, parseCidr, type Ipv4Cidr } from './cidr';
+import { addonVersionProblems } from '../constructs/cluster/addon-versions';
+import { cidrsOverlap, isPrivateRange, parseCidr, type Ipv4Cidr } from '../constructs/core/cidr';
 
 /**
  * The typed, validated configuration of one environment. Every layer reads its settings from here and
@@ -284,10 +285,11 @@ function crossFieldRules(raw: unknown, ctx: z.RefinementCtx): void {
     issue(['data', 'storage', 'transitionToGlacierDays'], `(${st.transitionToGlacierDays}) must be at least 30 days after transitionToInfrequentAccessDays (${st.transitionToInfrequentAccessDays})`);
   }
 
+  // Every add-on, not only kube-proxy, must be a version EKS publishes for the cluster's version.
   const kubernetesVersion = env.cluster?.kubernetesVersion;
-  const kubeProxy = env.cluster?.addons?.kubeProxy;
-  if (typeof kubernetesVersion === 'string' && typeof kubeProxy === 'string' && !kubeProxy.startsWith(`v${kubernetesVersion}.`)) {
-    issue(['cluster', 'addons', 'kubeProxy'], `("${kubeProxy}") must match the cluster's Kubernetes version ${kubernetesVersion} (v${kubernetesVersion}.x-eksbuild.N)`);
+  const addons = env.cluster?.addons;
+  if (typeof kubernetesVersion === 'string' && addons && typeof addons === 'object') {
+    for (const problem of addonVersionProblems(kubernetesVersion, addons)) issue(['cluster', 'addons', problem.key], problem.message);
   }
 
   const groups = env.cluster?.nodeGroups;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GITHUB_OIDC_HOST } from '../constructs/iam/role-names';
 import { AWS_REGIONS, EnvironmentValidationError, formatIssues } from './schema';
 
 /**
@@ -21,6 +22,17 @@ export const sharedSchema = z.strictObject({
      * (it runs with the caller's identity). Default: `repository` only.
      */
     imagePushRepositories: z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be "owner/name"')).min(1).optional(),
+    /**
+     * ARN of the account's existing GitHub OIDC provider (IAM allows one per URL, so a second
+     * `CreateOpenIDConnectProvider` fails). Default: the `shared` stack creates it.
+     */
+    existingOidcProviderArn: z
+      .string()
+      .regex(
+        new RegExp(`^arn:aws:iam::\\d{12}:oidc-provider/${GITHUB_OIDC_HOST.replace(/\./g, '\\.')}$`),
+        `must be the ARN of the GitHub OIDC provider (arn:aws:iam::<account>:oidc-provider/${GITHUB_OIDC_HOST})`,
+      )
+      .optional(),
   }),
   registry: z.strictObject({
     repositories: z.array(z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/)).min(1),
@@ -31,10 +43,22 @@ export const sharedSchema = z.strictObject({
 
 export type SharedConfig = z.output<typeof sharedSchema>;
 
+/** What only the whole shared config can show: the reused OIDC provider lives in the shared account. */
+function sharedCrossFieldProblems(config: SharedConfig): string[] {
+  const arn = config.github.existingOidcProviderArn;
+  const owner = arn ? /^arn:aws:iam::(\d{12}):/.exec(arn)?.[1] : undefined;
+  if (owner !== undefined && owner !== config.account.id) {
+    return [`shared.github.existingOidcProviderArn: is in account ${owner}, but the CI roles are created in the shared account ${config.account.id}; IAM trusts a provider of the same account only`];
+  }
+  return [];
+}
+
 export function parseShared(input: unknown): SharedConfig {
   const result = sharedSchema.safeParse(input);
-  if (result.success) return result.data;
-  throw new EnvironmentValidationError(formatIssues('shared', result.error.issues));
+  if (!result.success) throw new EnvironmentValidationError(formatIssues('shared', result.error.issues));
+  const problems = sharedCrossFieldProblems(result.data);
+  if (problems.length > 0) throw new EnvironmentValidationError(problems);
+  return result.data;
 }
 
 export const sharedInput = {

@@ -28,10 +28,10 @@ export const staging: EnvironmentInput = {
     endpointPublicAccessCidrs: ['203.0.113.0/24'],
     adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin'],
     addons: {
-      vpcCni: 'v1.20.4-eksbuild.1',
-      coreDns: 'v1.12.4-eksbuild.1',
+      vpcCni: 'v1.21.1-eksbuild.1',
+      coreDns: 'v1.14.3-eksbuild.3',
       kubeProxy: 'v1.35.3-eksbuild.13',
-      ebsCsiDriver: 'v1.51.1-eksbuild.1',
+      ebsCsiDriver: 'v1.57.1-eksbuild.1',
     },
     nodeGroups: {
       general: { instanceTypes: ['m7g.xlarge'], capacityType: 'ON_DEMAND', minSize: 2, maxSize: 6, desiredSize: 3 },

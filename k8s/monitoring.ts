@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { KubePodMonitor, KubePrometheusRule, KubeServiceMonitor, type PrometheusRuleEntry, type PrometheusRuleGroup } from './imports/prometheus-operator';
 import { promDuration, QUERIES } from './platform-metrics';
 import { checkDnsLabel, checkLabels, PropsProblems } from './validation';
+import { requireProps } from '../constructs/core/props';
 
 /** The label kube-prometheus-stack's Prometheus selects ServiceMonitors, PodMonitors and PrometheusRules by. */
 export const DEFAULT_PROMETHEUS_SELECTOR_LABELS: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
@@ -62,6 +63,7 @@ export class ServiceMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { name: 'string', namespace: 'string', serviceLabels: 'object', portName: 'string' });
     const problems = new PropsProblems(this.node.path);
     checkDnsLabel(problems, 'name', props.name);
     checkScrape(problems, 'monitoring', props);
@@ -101,6 +103,7 @@ export class PodMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: PodMonitorProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { name: 'string', namespace: 'string', podLabels: 'object', portName: 'string' });
     const problems = new PropsProblems(this.node.path);
     checkDnsLabel(problems, 'name', props.name);
     checkScrape(problems, 'monitoring', props);
@@ -234,6 +237,7 @@ export class PlatformAlertRules extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformAlertRulesProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { paging: 'boolean' });
     const t: Required<AlertThresholds> = { ...DEFAULT_ALERT_THRESHOLDS };
     for (const [key, value] of Object.entries(props.thresholds ?? {})) {
       if (key in DEFAULT_ALERT_THRESHOLDS && value !== undefined) (t as Record<string, number>)[key] = value as number;
@@ -408,6 +412,7 @@ export class GrafanaDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { name: 'string', title: 'string', uid: 'string', panels: 'array' });
     const problems = new PropsProblems(this.node.path);
     checkDnsLabel(problems, 'name', props.name);
     problems.check(/^[A-Za-z0-9_-]{1,40}$/.test(props.uid ?? ''), 'uid', `("${props.uid}") must be 1-40 letters, digits, "-" or "_"`);

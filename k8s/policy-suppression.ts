@@ -7,8 +7,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-
-export const POLICY_SUPPRESSION_ANNOTATION = 'policy.mlops-platform.dev/suppress';
+import { SUPPRESSION_ANNOTATION } from '../constructs/core/suppression-keys';
 
 /** Adds (or replaces) `ruleId=reason` in the object's suppression annotation; other entries are kept. */
 export function recordK8sSuppression(apiObject: IConstruct, ruleId: string, reason: string): void {
@@ -19,12 +18,12 @@ export function recordK8sSuppression(apiObject: IConstruct, ruleId: string, reas
   const object = ApiObject.of(apiObject);
   const annotations = (object.metadata.toJson() as { annotations?: Record<string, string> }).annotations ?? {};
   const entries = new Map<string, string>();
-  for (const part of (annotations[POLICY_SUPPRESSION_ANNOTATION] ?? '').split(';')) {
+  for (const part of (annotations[SUPPRESSION_ANNOTATION] ?? '').split(';')) {
     const equals = part.indexOf('=');
     if (part.trim() !== '') entries.set((equals < 0 ? part : part.slice(0, equals)).trim(), equals < 0 ? '' : part.slice(equals + 1).trim());
   }
   entries.set(id, why);
-  object.metadata.addAnnotation(POLICY_SUPPRESSION_ANNOTATION, [...entries].map(([key, value]) => `${key}=${value}`).join('; '));
+  object.metadata.addAnnotation(SUPPRESSION_ANNOTATION, [...entries].map(([key, value]) => `${key}=${value}`).join('; '));
 }
 
 /**

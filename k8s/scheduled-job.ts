@@ -15,6 +15,7 @@ import {
 import { PodMonitor, type ScrapeOptions } from './monitoring';
 import { checkPeer, checkRules, createServiceAccount, createWorkloadNetworkPolicy, DEFAULT_METRICS_SCRAPER, type NetworkPeer, type NetworkRule } from './network';
 import { checkDnsLabel, checkIntegerInRange, checkLabels, checkPort, checkRoleArn, isUnresolved, PropsProblems } from './validation';
+import { requireProps } from '../constructs/core/props';
 
 const CRON_FIELDS = [
   { name: 'minute', min: 0, max: 59 },
@@ -165,6 +166,7 @@ export class ScheduledJob extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { schedule: 'string', image: 'string', resources: 'object' });
     this.name = props.name ?? id;
     this.namespace = Chart.of(this).namespace ?? 'default';
     const activeDeadline = props.activeDeadline ?? Duration.hours(1);

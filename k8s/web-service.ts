@@ -23,6 +23,7 @@ import {
   type NetworkRule,
 } from './network';
 import { checkDnsLabel, checkIntegerInRange, checkLabels, checkPort, checkRoleArn, PropsProblems } from './validation';
+import { requireProps } from '../constructs/core/props';
 
 /** One scaling direction of the HorizontalPodAutoscaler. */
 export interface ScalingRules {
@@ -276,6 +277,7 @@ export class WebService extends Construct implements IWebServiceEndpoint {
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { autoscaling: 'object', image: 'string', resources: 'object' });
     this.name = props.name ?? id;
     this.namespace = Chart.of(this).namespace ?? 'default';
     this.containerPort = props.port ?? 8080;

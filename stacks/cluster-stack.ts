@@ -50,9 +50,9 @@ export class ClusterStack extends PlatformStack {
     // planner, which must read every object, Secrets included, since Helm keeps release state in them.
     const { assumeRoleArn, planRoleArn } = environment.account;
     if (assumeRoleArn && !config.adminRoleArns.includes(assumeRoleArn)) {
-      this.cluster.grantAccess('Deployer', assumeRoleArn, { policy: CLUSTER_ADMIN_ACCESS_POLICY });
+      this.cluster.grantAccess('Deployer', assumeRoleArn, { policy: CLUSTER_ADMIN_ACCESS_POLICY, source: `[${environment.name}] account.assumeRoleArn` });
     }
-    if (planRoleArn) this.cluster.grantAccess('Planner', planRoleArn, { policy: 'AmazonEKSAdminViewPolicy' });
+    if (planRoleArn) this.cluster.grantAccess('Planner', planRoleArn, { policy: 'AmazonEKSAdminViewPolicy', source: `[${environment.name}] account.planRoleArn` });
 
     if (config.bastion.enabled) {
       this.bastion = new Bastion(this, 'Bastion', {

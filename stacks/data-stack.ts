@@ -4,10 +4,10 @@ import { PostgresDatabase } from '../constructs/database';
 import { EncryptionKey } from '../constructs/encryption';
 import type { Network } from '../constructs/network';
 import type { AlarmTopic } from '../constructs/observability';
+import { recordSuppression } from '../constructs/core/policy-suppression';
 import { AccessLogBucket, DataBucket } from '../constructs/storage';
 import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { stackName } from './names';
-import { suppress } from '../tools/policy/suppress';
 import { PlatformStack } from './platform-stack';
 
 /** Prefix of every data bucket name; bucket names are global, so the account id makes them unique. */
@@ -112,11 +112,11 @@ export class DataStack extends PlatformStack {
     if (!database.deletionProtection) {
       // Validation requires deletion protection in production; elsewhere config may turn it off on purpose.
       const disposable = `${env} is a ${environment.tier} environment whose database is disposable by configuration (data.database.deletionProtection = false)`;
-      suppress(this.database.instance, 'AWS-RDS-005', disposable);
-      suppress(this.database.instance, 'CKV_AWS_293', disposable);
+      recordSuppression(this.database.instance, 'AWS-RDS-005', disposable);
+      recordSuppression(this.database.instance, 'CKV_AWS_293', disposable);
     }
     if (!database.multiAz) {
-      suppress(this.database.instance, 'CKV_AWS_157', `${env} is a ${environment.tier} environment that runs one AZ by configuration (data.database.multiAz = false); production validation requires Multi-AZ`);
+      recordSuppression(this.database.instance, 'CKV_AWS_157', `${env} is a ${environment.tier} environment that runs one AZ by configuration (data.database.multiAz = false); production validation requires Multi-AZ`);
     }
 
     new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });

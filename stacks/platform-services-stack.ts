@@ -15,7 +15,7 @@ import type { EnvironmentConfig, SharedConfig } from '../environments';
 import { stackName } from './names';
 import { clusterConnection } from './cluster-connection';
 import { PlatformStack } from './platform-stack';
-import { suppress } from '../tools/policy/suppress';
+import { recordSuppression } from '../constructs/core/policy-suppression';
 
 /**
  * Every Helm chart this stack installs, pinned. Bump a version here, read the chart's upgrade notes,
@@ -134,7 +134,7 @@ export class PlatformServicesStack extends PlatformStack {
     // The controller's published policy (load-balancer-controller-policy.ts): it creates load balancers,
     // target groups and security groups it cannot name in advance; its writes are conditioned on the cluster tag.
     const lbcPolicy = 'the AWS Load Balancer Controller\'s published IAM policy: resources it creates cannot be named in advance, and its writes to them are conditioned on the elbv2.k8s.aws/cluster tag';
-    for (const check of ['CKV_AWS_111', 'CKV_AWS_356']) suppress(lbcRole.node.scope as Construct, check, lbcPolicy);
+    for (const check of ['CKV_AWS_111', 'CKV_AWS_356']) recordSuppression(lbcRole.node.scope as Construct, check, lbcPolicy);
     const awsLoadBalancerController = pinnedRelease(this, releaseId('awsLoadBalancerController'), {
       name: 'aws-load-balancer-controller',
       namespace: 'kube-system',

@@ -46,6 +46,7 @@ export class SharedStack extends PlatformStack {
       targets,
       imageRepositoryArns: this.registry.repositoryArns,
       imagePushRepositories: shared.github.imagePushRepositories,
+      existingProviderArn: shared.github.existingOidcProviderArn,
     });
     new TerraformOutput(this, 'github_plan_role_arns', { value: this.ci.planRoleArns });
     new TerraformOutput(this, 'github_apply_role_arns', { value: this.ci.applyRoleArns });

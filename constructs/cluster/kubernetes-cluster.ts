@@ -1,6 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
+import { DataAwsIamRoles } from '@cdktf/provider-aws/lib/data-aws-iam-roles';
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
@@ -17,9 +17,10 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { grantStatements } from '../core/grants';
-import { acceptLogRetention, recordPolicySuppression } from '../core/policy-suppression';
+import { acceptLogRetention, recordSuppression } from '../core/policy-suppression';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
+import { requireProps } from '../core/props';
 
 /** Every control-plane log type EKS can ship to CloudWatch Logs. */
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
@@ -136,6 +137,12 @@ export interface IrsaRoleOptions {
 export interface ClusterAccessOptions {
   /** @default 'AmazonEKSViewPolicy' */
   readonly policy?: ClusterAccessPolicy;
+  /**
+   * Where the principal comes from, for the plan-time error when the role does not exist
+   * (`[dev] account.planRoleArn`).
+   * @default - the access entry's id
+   */
+  readonly source?: string;
   /** Limit the policy to these namespaces. @default - the whole cluster */
   readonly namespaces?: string[];
 }
@@ -182,12 +189,14 @@ export class KubernetesCluster extends Construct {
   readonly endpointPublicAccessCidrs: string[];
 
   private readonly partition: string;
+  private readonly accountIdRef: string;
   private readonly tags: Record<string, string>;
   /** The literal name, so role names in other stacks do not reference this stack. */
   private readonly baseName: string;
 
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { name: 'string', kubernetesVersion: 'string', vpcId: 'string', subnetIds: 'array', addons: 'object', nodeGroups: 'object' });
     validate(props);
     const name = props.name;
     this.baseName = name;
@@ -200,6 +209,7 @@ export class KubernetesCluster extends Construct {
     const partition = new DataAwsPartition(this, 'Partition');
     const region = new DataAwsRegion(this, 'Region');
     this.partition = partition.partition;
+    this.accountIdRef = account.fqn;
     const awsPolicy = (policyName: string) => `arn:${partition.partition}:iam::aws:policy/${policyName}`;
 
     // Control-plane role.
@@ -278,7 +288,7 @@ export class KubernetesCluster extends Construct {
       dependsOn: [clusterPolicy, clusterKeyGrant.policy, logGroup],
     });
     if (publicCidrs.length > 0) {
-      recordPolicySuppression(this.cluster, 'CKV_AWS_39', `the public endpoint is on by configuration (cluster.endpointPublicAccessCidrs) and limited to ${publicCidrs.join(', ')}; /0 is refused (AWS-EKS-002)`);
+      recordSuppression(this.cluster, 'CKV_AWS_39', `the public endpoint is on by configuration (cluster.endpointPublicAccessCidrs) and limited to ${publicCidrs.join(', ')}; /0 is refused (AWS-EKS-002)`);
     }
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
@@ -299,31 +309,40 @@ export class KubernetesCluster extends Construct {
 
     // Access entries: only the listed roles administer the cluster.
     for (const [i, roleArn] of (props.adminRoleArns ?? []).entries()) {
-      this.grantAccess(`Admin${accessId(roleArn, i)}`, roleArn, { policy: CLUSTER_ADMIN_ACCESS_POLICY });
+      this.grantAccess(`Admin${accessId(roleArn, i)}`, roleArn, { policy: CLUSTER_ADMIN_ACCESS_POLICY, source: `${name}: adminRoleArns[${i}]` });
     }
 
     // Root volumes of nodes: managed node groups launch through the Auto Scaling service-linked
     // role, which only a key-policy statement can allow (it has no IAM policy of its own to extend).
-    // KMS rejects a key policy naming a principal that does not exist: read the role so that an account
-    // which never had an Auto Scaling group fails at plan time, naming the role to create
-    // (`aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`).
-    const autoScalingRole = new DataAwsIamRole(this, 'AutoScalingServiceLinkedRole', { name: 'AWSServiceRoleForAutoScaling' }).arn;
+    // KMS rejects a key policy whose Principal names a role that does not exist yet, and an account
+    // that never had an Auto Scaling group has no such role: so the statement names it in a condition
+    // (`aws:PrincipalArn`, which KMS does not resolve) instead of as the principal. The role itself is
+    // per account; EC2 Auto Scaling creates it with the account's first group (here: the first node
+    // group, which EKS creates before any instance launches). Creating it here with `aws_iam_service_linked_role` would fail in every account that has it
+    // already, and two environments sharing an account would both try.
+    // (EC2 Auto Scaling User Guide, "Required AWS KMS key policy for use with encrypted volumes".)
+    const autoScalingRoleArn = `arn:${partition.partition}:iam::${account.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    const autoScalingOnly = [
+      { test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [autoScalingRoleArn] },
+      { test: 'StringEquals', variable: 'kms:CallerAccount', values: [account.accountId] },
+    ];
     this.volumeKey = new EncryptionKey(this, 'VolumeKey', {
       alias: `${name}/ebs`,
       description: `Encrypts EBS volumes of the ${name} EKS nodes`,
       additionalStatements: [
         {
           sid: 'AutoScalingUsesTheKeyForNodeVolumes',
-          principals: [{ type: 'AWS', identifiers: [autoScalingRole] }],
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
           actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
           resources: ['*'],
+          condition: autoScalingOnly,
         },
         {
           sid: 'AutoScalingGrantsEbsTheKey',
-          principals: [{ type: 'AWS', identifiers: [autoScalingRole] }],
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
           actions: ['kms:CreateGrant'],
           resources: ['*'],
-          condition: [{ test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] }],
+          condition: [...autoScalingOnly, { test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] }],
         },
       ],
       tags,
@@ -395,8 +414,12 @@ export class KubernetesCluster extends Construct {
         metadataOptions: {
           httpEndpoint: 'enabled',
           httpTokens: 'required',
-          // 2 hops: containers reach IMDS through the node's network namespace (VPC CNI needs it).
-          httpPutResponseHopLimit: 2,
+          // 1 hop: only the node's own network namespace reaches IMDS, so a pod cannot take the node
+          // role's credentials. aws-node and kube-proxy run with hostNetwork; the EBS CSI driver (v1.57.1,
+          // pkg/cloud/metadata) falls back from IMDS to the Node object (providerID, topology region
+          // label); every other controller is given its region and VPC explicitly (platform stack,
+          // tested there) and its credentials through IRSA. Nothing here needs 2.
+          httpPutResponseHopLimit: 1,
           instanceMetadataTags: 'disabled',
         },
         blockDeviceMappings: [
@@ -419,7 +442,7 @@ export class KubernetesCluster extends Construct {
         tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({ resourceType, tags: instanceTags })),
         tags: nameTags(fullName, tags),
       });
-      recordPolicySuppression(launchTemplate, 'CKV_AWS_341', 'hop limit 2: pods reach IMDS through the node (VPC CNI and the EKS add-ons need it); workloads use IRSA, and IMDSv2 stays required');
+      recordSuppression(launchTemplate, 'CKV_AWS_341', 'hop limit 2: pods reach IMDS through the node (VPC CNI and the EKS add-ons need it); workloads use IRSA, and IMDSv2 stays required');
       const nodeGroup = new EksNodeGroup(this, `${idPart}NodeGroup`, {
         clusterName: this.cluster.name,
         nodeGroupName: fullName,
@@ -494,11 +517,13 @@ export class KubernetesCluster extends Construct {
 
   /** Grants an IAM principal access to the Kubernetes API through an EKS access entry. */
   grantAccess(id: string, principalArn: string, options: ClusterAccessOptions = {}): EksAccessPolicyAssociation {
+    const exists = this.roleExistsCondition(id, principalArn, options.source ?? `${this.baseName}: access entry ${id}`);
     const entry = new EksAccessEntry(this, `${id}AccessEntry`, {
       clusterName: this.cluster.name,
       principalArn,
       type: 'STANDARD',
       tags: this.tags,
+      lifecycle: exists ? { precondition: [exists] } : undefined,
     });
     const namespaces = options.namespaces ?? [];
     return new EksAccessPolicyAssociation(this, `${id}AccessPolicy`, {
@@ -508,6 +533,27 @@ export class KubernetesCluster extends Construct {
       accessScope: namespaces.length > 0 ? { type: 'namespace', namespaces } : { type: 'cluster' },
       dependsOn: [entry],
     });
+  }
+
+  /**
+   * An access entry must name an existing IAM principal (EKS User Guide, "Create access entries"); for a
+   * missing role EKS answers "invalid principal" at apply time, after the cluster is built. Roles of this account are looked up at plan time instead (IAM ListRoles,
+   * which yields an empty list rather than an error), and a precondition names the missing role and
+   * where it is configured. Roles of other accounts and ARNs known only at deploy time are not checked.
+   */
+  private roleExistsCondition(id: string, principalArn: string, source: string): { condition: string; errorMessage: string } | undefined {
+    if (Token.isUnresolved(principalArn)) return undefined;
+    const match = /^arn:aws[\w-]*:iam::(\d{12}):role(\/(?:[\w+=,.@-]+\/)*)([\w+=,.@-]+)$/.exec(principalArn);
+    if (!match) return undefined;
+    const [, accountId, path, roleName] = match;
+    const roles = new DataAwsIamRoles(this, `${id}Principal`, {
+      nameRegex: `^${roleName.replace(/[.+]/g, '\\$&')}$`,
+      pathPrefix: path,
+    });
+    return {
+      condition: `\${length(${roles.fqn}.names) > 0 || ${this.accountIdRef}.account_id != "${accountId}"}`,
+      errorMessage: `${source}: IAM role ${principalArn} does not exist, and EKS rejects an access entry for it ("invalid principal"). Create it first (README, "Prerequisites").`,
+    };
   }
 
   /** Lets a security group (a bastion, a CI runner) reach the private API endpoint on 443. */

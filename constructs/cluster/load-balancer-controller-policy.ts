@@ -9,7 +9,8 @@ export interface LoadBalancerControllerPolicyOptions {
 }
 
 /**
- * The AWS Load Balancer Controller's documented IAM policy (`docs/install/iam_policy.json`), tightened:
+ * The AWS Load Balancer Controller's documented IAM policy (`docs/install/iam_policy.json` at v3.5.0, the
+ * app version of chart 3.5.0; the same actions, compared statement by statement), tightened:
  * every mutating statement that upstream limits to "some cluster's tag" (`Null` on
  * `elbv2.k8s.aws/cluster`) here requires the tag to name this cluster, and resources are limited to
  * this account and region. Describe and Get calls have no resource-level permissions and stay on `*`.
@@ -177,9 +178,16 @@ export function loadBalancerControllerStatements(options: LoadBalancerController
       resources: [targetGroups],
     },
     {
+      // wafv2:AssociateWebACL on an ALB also needs this permission-only action, which has no resource
+      // type in the Service Authorization Reference (Elastic Load Balancing V2): scoped to ARNs it is
+      // never granted, and WAF association fails. Upstream v3.5.0 grants it on "*" as well.
+      sid: 'LetWafProtectLoadBalancers',
+      actions: ['elasticloadbalancing:SetWebAcl'],
+      resources: ['*'],
+    },
+    {
       sid: 'ManageListenerSettings',
       actions: [
-        'elasticloadbalancing:SetWebAcl',
         'elasticloadbalancing:ModifyListener',
         'elasticloadbalancing:AddListenerCertificates',
         'elasticloadbalancing:RemoveListenerCertificates',

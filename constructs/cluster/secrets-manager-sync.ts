@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { kmsViaService } from '../core/grants';
 import { pinnedRelease, type PinnedChart } from './helm-release';
 import type { KubernetesCluster } from './kubernetes-cluster';
+import { requireProps } from '../core/props';
 
 export interface SecretsManagerSyncProps {
   /** The cluster whose OIDC provider the reader role trusts. */
@@ -53,6 +54,7 @@ export class SecretsManagerSync extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretsManagerSyncProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { cluster: 'object', namespace: 'string', serviceAccount: 'string', secretArn: 'string', region: 'string', targetSecretName: 'string', properties: 'array', manifestsChart: 'object', releaseName: 'string', dependsOn: 'array' });
     const { namespace } = props;
     this.role = props.cluster.irsaRole(`${id}Reader`, {
       scope: this,

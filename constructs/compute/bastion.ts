@@ -11,6 +11,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { isGraviton } from '../cluster/kubernetes-cluster';
 import { nameTags } from '../core/tags';
+import { requireProps } from '../core/props';
 
 /** Public SSM parameter holding the latest Amazon Linux 2023 arm64 AMI id. */
 export const AL2023_ARM64_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64';
@@ -55,6 +56,7 @@ export class Bastion extends Construct {
 
   constructor(scope: Construct, id: string, props: BastionProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { name: 'string', vpcId: 'string', subnetId: 'string' });
     this.instanceType = props.instanceType ?? 't4g.nano';
     if (!Token.isUnresolved(this.instanceType) && !isGraviton(this.instanceType)) {
       throw new Error(`Bastion ${props.name}: instanceType "${this.instanceType}" is not a Graviton (arm64) type; the AMI is Amazon Linux 2023 arm64`);

@@ -1,16 +1,20 @@
 /**
- * Records a policy suppression in the synthesized Terraform JSON, for constructs whose design makes
- * a rule or scanner check inapplicable (a KMS key policy's `Resource: "*"` means "this key"):
- * `"//": { "policy_suppressions": { "RULE-ID": "reason" } }` on the block, the key `npm run policy`
- * (tools/policy) reads. The checker validates the id and reason; an unknown id or an empty reason is
- * a POLICY-001 finding there. The repository's stacks call `suppress()` from tools/policy, which
- * validates first and then records through this.
+ * Recording a policy-check suppression on a Terraform block, with a mandatory reason. The library and
+ * the stacks both need this; the policy check (`tools/policy`) reads what it writes, and reports an
+ * unknown or unsuppressible rule id as a POLICY-001 finding, so synth still fails on a typo.
  */
 import { Aspects, TerraformDataSource, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 
-/** Key under a Terraform block's `//` metadata that holds `{ "RULE-ID": "reason" }`. */
-export const POLICY_SUPPRESSIONS_KEY = 'policy_suppressions';
+import { SUPPRESSION_METADATA_KEY } from './suppression-keys';
+
+export { SUPPRESSION_ANNOTATION, SUPPRESSION_METADATA_KEY } from './suppression-keys';
+
+/**
+ * Rule ids look like `AWS-RDS-005`, `K8S-SEC-003`, `POLICY-001`; the scanners' like `CKV_AWS_111`,
+ * `CKV2_AWS_62` (checkov) and `zizmor/cache-poisoning`.
+ */
+const RULE_ID = /^(?:[A-Z0-9]+(-[A-Z0-9]+)+|CKV2?_[A-Z0-9]+_\d+|zizmor\/[a-z0-9-]+)$/;
 
 type TerraformBlock = TerraformResource | TerraformDataSource;
 
@@ -18,16 +22,17 @@ function isTerraformBlock(node: IConstruct): node is TerraformBlock {
   return node instanceof TerraformResource || node instanceof TerraformDataSource;
 }
 
+/** Writes `"//": { "policy_suppressions": { RULE: reason } }` into the block's synthesized JSON. */
 function record(block: TerraformBlock, ruleId: string, reason: string): void {
   // One key per rule: repeated calls and several aspects merge instead of overwriting each other.
   if (block instanceof TerraformResource) {
-    block.addOverride(`//.${POLICY_SUPPRESSIONS_KEY}.${ruleId}`, reason);
+    block.addOverride(`//.${SUPPRESSION_METADATA_KEY}.${ruleId}`, reason);
   } else {
     // A data source replaces its whole "//" key with the construct metadata (cdktf 0.21), so its own
     // overrides of "//" are lost; the stack's overrides are merged last. Called at synth (from an
     // Aspect) so that the logical id is final.
     const address = `data.${block.terraformResourceType}.${block.friendlyUniqueId}`;
-    TerraformStack.of(block).addOverride(`${address}.//.${POLICY_SUPPRESSIONS_KEY}.${ruleId}`, reason);
+    TerraformStack.of(block).addOverride(`${address}.//.${SUPPRESSION_METADATA_KEY}.${ruleId}`, reason);
   }
 }
 
@@ -43,15 +48,27 @@ export class PolicySuppressionAspect implements IAspect {
   }
 }
 
+/** Why a suppression is malformed on its face (the rule table is the policy check's), or undefined. */
+export function suppressionShapeProblem(ruleId: string, reason: unknown): string | undefined {
+  const id = ruleId.trim();
+  if (id === '') return 'suppression names no rule id';
+  if (!RULE_ID.test(id)) return `suppression names "${id}", which is not a rule id such as AWS-RDS-005 or CKV_AWS_111`;
+  if (typeof reason !== 'string' || reason.trim() === '') return `suppression of ${id} gives no reason`;
+  return undefined;
+}
+
 /**
- * Suppresses `ruleId` (a policy rule, `AWS-S3-002`, or a checkov id, `CKV_AWS_111`) on a resource,
- * or through an Aspect on every resource and data source under `construct`; `reason` says why.
- * Data sources are always recorded at synth, when their logical ids are final.
+ * Records a suppression of `ruleId` on a Terraform resource or data source, or (through an Aspect) on
+ * every resource and data source under `construct`, without checking the id against the rule table
+ * (`tools/policy`'s `suppress` does; the policy check reports unknown ids either way).
  */
-export function recordPolicySuppression(construct: IConstruct, ruleId: string, reason: string): void {
-  if (ruleId.trim() === '' || reason.trim() === '') throw new Error(`policy suppression on ${construct.node.path}: a rule id and a reason are required`);
-  if (construct instanceof TerraformResource) record(construct, ruleId.trim(), reason.trim());
-  else Aspects.of(construct).add(new PolicySuppressionAspect(ruleId.trim(), reason.trim()));
+export function recordSuppression(construct: IConstruct, ruleId: string, reason: string): void {
+  const problem = suppressionShapeProblem(ruleId, reason);
+  if (problem) throw new Error(`policy suppression on ${construct.node.path}: ${problem}`);
+  const id = ruleId.trim();
+  const why = reason.trim();
+  if (construct instanceof TerraformResource) record(construct, id, why);
+  else Aspects.of(construct).add(new PolicySuppressionAspect(id, why));
 }
 
 /** checkov's CKV_AWS_338 asks for a year; shorter retention is a per-environment decision here. */
@@ -63,5 +80,5 @@ const CHECKOV_LOG_RETENTION_DAYS = 365;
  */
 export function acceptLogRetention(logGroup: TerraformResource, days: number, setting: string): void {
   if (days >= CHECKOV_LOG_RETENTION_DAYS) return;
-  recordPolicySuppression(logGroup, 'CKV_AWS_338', `retention is ${days} days, chosen per environment by ${setting} (operational logs, not an audit trail; AWS-LOG-001 requires it to be set)`);
+  recordSuppression(logGroup, 'CKV_AWS_338', `retention is ${days} days, chosen by ${setting} (operational logs, not an audit trail; AWS-LOG-001 requires it to be set)`);
 }

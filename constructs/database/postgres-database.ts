@@ -12,13 +12,15 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Token } from 'cdktf';
+import { TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct, type Node } from 'constructs';
 import { grantId, grantStatements, kmsViaService, type Grant, type IRoleReference } from '../core/grants';
 import { acceptLogRetention } from '../core/policy-suppression';
+import { RANDOM_PROVIDER } from '../core/random-provider';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
 import { AlarmTopic } from '../observability/alarm-topic';
+import { requireProps } from '../core/props';
 
 /** PostgreSQL's port; RDS uses it unless told otherwise, and so do the security group rules. */
 export const POSTGRES_PORT = 5432;
@@ -178,6 +180,8 @@ export class PostgresDatabase extends Construct {
   readonly monitoringIntervalSeconds: number;
   readonly logRetentionDays: number;
   readonly alarmThresholds: Required<PostgresAlarmThresholds>;
+  /** `<identifier>-final-<8 hex>`: the snapshot RDS takes when the instance is deleted. */
+  readonly finalSnapshotIdentifier: string;
 
   private readonly partition: DataAwsPartition;
   private readonly region: DataAwsRegion;
@@ -185,6 +189,7 @@ export class PostgresDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { identifier: 'string', vpcId: 'string', subnetIds: 'array', engineVersion: 'string', instanceClass: 'string' });
     const path = this.node.path;
     const tags = props.tags ?? {};
     const identifier = props.identifier;
@@ -348,6 +353,17 @@ export class PostgresDatabase extends Construct {
       });
     }
 
+    // ---- The final snapshot's name: unique per instance lifetime. ----
+    // A fixed `<identifier>-final` collides with the snapshot the previous destroy left behind, so the
+    // second destroy of a rebuilt environment fails. A random_id (hashicorp/random 3.7.2, `keepers`
+    // force a new value only when the identifier changes) is generated once with the instance and
+    // destroyed with it: stable across plans, new for each rebuild, and no clock in the constructor.
+    TerraformStack.of(this).addOverride('terraform.required_providers.random', RANDOM_PROVIDER);
+    const suffix = new TerraformResource(this, 'FinalSnapshotSuffix', { terraformResourceType: 'random_id' });
+    suffix.addOverride('byte_length', 4);
+    suffix.addOverride('keepers', { identifier });
+    this.finalSnapshotIdentifier = `${identifier}-final-${suffix.getStringAttribute('hex')}`;
+
     // ---- The instance. ----
     this.instance = new DbInstance(this, 'Resource', {
       identifier,
@@ -383,7 +399,7 @@ export class PostgresDatabase extends Construct {
       // Keep automated backups after the instance is deleted; they expire with their retention.
       deleteAutomatedBackups: false,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${identifier}-final`,
+      finalSnapshotIdentifier: this.finalSnapshotIdentifier,
       deletionProtection: this.deletionProtection,
       applyImmediately: props.applyImmediately ?? false,
 

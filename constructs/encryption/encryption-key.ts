@@ -4,8 +4,9 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
-import { recordPolicySuppression } from '../core/policy-suppression';
+import { recordSuppression } from '../core/policy-suppression';
 import { nameTags } from '../core/tags';
+import { requireProps } from '../core/props';
 
 export interface EncryptionKeyProps {
   /** Alias without the `alias/` prefix, e.g. `dev/flow-logs`. */
@@ -43,6 +44,7 @@ export class EncryptionKey extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { alias: 'string', description: 'string' });
     const account = new DataAwsCallerIdentity(this, 'Account');
     const partition = new DataAwsPartition(this, 'Partition');
     const statements: DataAwsIamPolicyDocumentStatement[] = [
@@ -66,7 +68,7 @@ export class EncryptionKey extends Construct {
     const policy = new DataAwsIamPolicyDocument(this, 'Policy', { statement: statements });
     // checkov reads this as an identity policy; in a key policy, Resource "*" is this key and nothing else.
     const keyPolicy = 'a KMS key policy: Resource "*" means this key only, and the account-root statement is the AWS default that delegates to IAM';
-    for (const check of ['CKV_AWS_109', 'CKV_AWS_111', 'CKV_AWS_356']) recordPolicySuppression(policy, check, keyPolicy);
+    for (const check of ['CKV_AWS_109', 'CKV_AWS_111', 'CKV_AWS_356']) recordSuppression(policy, check, keyPolicy);
 
     this.key = new KmsKey(this, 'Resource', {
       description: props.description,

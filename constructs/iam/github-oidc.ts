@@ -17,6 +17,7 @@ import {
   IMAGE_PUSH_ROLE_NAME,
   planRoleName,
 } from './role-names';
+import { requireProps } from '../core/props';
 
 /** Something CI deploys with its own pair of roles: an environment (`dev`) or the `shared` account itself. */
 export interface DeploymentTarget {
@@ -170,6 +171,7 @@ export class GithubActionsOidc extends Construct {
 
   constructor(scope: Construct, id: string, props: GithubActionsOidcProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { repository: 'string', stateBucketArn: 'string', targets: 'array' });
     this.repository = props.repository;
     this.mainBranch = props.mainBranch ?? 'main';
     this.imagePushRepositories = props.imagePushRepositories ?? [props.repository];
@@ -392,6 +394,9 @@ export class GithubActionsOidc extends Construct {
         Condition: { StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:KeyUsage': 'ENCRYPT_DECRYPT' } },
       },
       {
+        // kms:TagResource here also covers the tags sent with CreateKey: KMS requires that grant in an IAM
+        // policy covering at least every key of the account and Region, which `key/*` is (AWS KMS Developer
+        // Guide, "Controlling access to tags").
         Sid: 'ManageKeys',
         Effect: 'Allow',
         Action: [
@@ -415,6 +420,8 @@ export class GithubActionsOidc extends Construct {
         Resource: [keys],
         Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       },
+      // ...and retires it when the repository is deleted, as the caller (Amazon ECR User Guide, "Encryption at rest").
+      { Sid: 'RetireEcrGrants', Effect: 'Allow', Action: ['kms:RetireGrant'], Resource: [keys] },
       {
         Sid: 'ManageOidcProvider',
         Effect: 'Allow',
@@ -491,6 +498,10 @@ export class GithubActionsOidc extends Construct {
       if ((target.planRoleArn === undefined) !== (target.applyRoleArn === undefined)) {
         fail(`${where}: give both planRoleArn and applyRoleArn (a target in another account) or neither (this account)`);
       }
+    }
+    const provider = props.existingProviderArn;
+    if (provider !== undefined && !Token.isUnresolved(provider) && !new RegExp(`^arn:aws[\\w-]*:iam::\\d{12}:oidc-provider/${GITHUB_OIDC_HOST.replace(/\./g, '\\.')}$`).test(provider)) {
+      fail(`existingProviderArn ("${provider}") must be the ARN of this account's ${GITHUB_OIDC_HOST} OIDC provider`);
     }
     for (const arn of props.imageRepositoryArns ?? []) {
       if (!Token.isUnresolved(arn) && !/^arn:aws[\w-]*:ecr:[\w-]+:\d{12}:repository\/[a-z0-9][\w./-]*$/.test(arn)) {

@@ -1,6 +1,7 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Construct } from 'constructs';
+import { requireProps } from '../core/props';
 
 /** What `Chart.toJson()` returns for each object: enough of a Kubernetes object to name it. */
 export interface KubernetesObject {
@@ -43,6 +44,7 @@ export class KubernetesManifests extends Construct {
 
   constructor(scope: Construct, id: string, props: KubernetesManifestsProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { sources: 'array' });
     const objects = props.sources.flatMap((source) => source.toJson() as KubernetesObject[]);
     const fieldManager = { name: props.fieldManager ?? 'cdktf-platform', forceConflicts: true };
 

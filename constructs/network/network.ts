@@ -23,6 +23,7 @@ import { acceptLogRetention } from '../core/policy-suppression';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
 import { planSubnets } from './subnet-plan';
+import { requireProps } from '../core/props';
 
 export type NatMode = 'single' | 'perAz';
 
@@ -83,6 +84,7 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { name: 'string', cidr: 'string', availabilityZones: 'array' });
     const azCount = props.availabilityZones.length;
     const plan = planSubnets(props.cidr, azCount);
     this.natMode = props.natMode ?? 'perAz';
@@ -215,6 +217,14 @@ export class Network extends Construct {
         {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
           resources: [logGroup.arn, `${logGroup.arn}:*`],
+        },
+        {
+          // The flow-log service looks its group up before writing ("IAM roles for publishing flow logs to
+          // CloudWatch Logs", Amazon VPC User Guide). DescribeLogGroups lists, so it is authorized on the
+          // account's log-group ARN pattern, not on one group. No CreateLogGroup: the group is created here.
+          sid: 'FindTheFlowLogGroup',
+          actions: ['logs:DescribeLogGroups'],
+          resources: [`arn:${partition.partition}:logs:${region.region}:${account.accountId}:log-group:*`],
         },
       ],
     });

@@ -1,4 +1,4 @@
-import { cidrSubnet, formatCidr, parseCidr } from '../../environments/cidr';
+import { cidrSubnet, formatCidr, parseCidr } from '../core/cidr';
 
 export interface SubnetPlan {
   readonly public: string[];

@@ -9,6 +9,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
+import { requireProps } from '../core/props';
 
 export interface AlarmTopicProps {
   /** Topic name, e.g. `prod-alarms`. */
@@ -42,6 +43,7 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { topicName: 'string' });
     if (!Token.isUnresolved(props.topicName) && !/^[A-Za-z0-9_-]{1,256}$/.test(props.topicName)) {
       throw new Error(`${this.node.path}: topicName ("${props.topicName}") must be 1-256 letters, digits, hyphens or underscores`);
     }

@@ -8,10 +8,11 @@ import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1'
 import { TerraformStack, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { pinnedRelease, type PinnedChart } from '../cluster/helm-release';
+import { RANDOM_PROVIDER } from '../core/random-provider';
 import type { KubernetesCluster } from '../cluster/kubernetes-cluster';
 import { SecretsManagerSync } from '../cluster/secrets-manager-sync';
 import { kmsViaService } from '../core/grants';
-import { acceptLogRetention, recordPolicySuppression } from '../core/policy-suppression';
+import { acceptLogRetention, recordSuppression } from '../core/policy-suppression';
 import { EncryptionKey } from '../encryption/encryption-key';
 
 /** The observability charts, pinned; bump deliberately and read the upgrade notes (CRDs especially). */
@@ -21,7 +22,7 @@ export const OBSERVABILITY_CHARTS = {
 } as const satisfies Record<string, PinnedChart>;
 
 /** The `random` provider, for its ephemeral password (values that never reach plan or state). */
-export const RANDOM_PROVIDER = { source: 'hashicorp/random', version: '3.7.2' } as const;
+export { RANDOM_PROVIDER } from '../core/random-provider';
 
 /** StorageClass every persistent volume of the platform uses: gp3, encrypted with the cluster's volume key. */
 export const ENCRYPTED_STORAGE_CLASS = 'gp3-encrypted';
@@ -144,7 +145,7 @@ export class ClusterObservability extends Construct {
       kmsKeyId: key.keyArn,
       recoveryWindowInDays: props.secretRecoveryWindowDays ?? 30,
     });
-    recordPolicySuppression(grafanaSecret, 'CKV2_AWS_57', 'Grafana keeps its admin password in its own database: a Secrets Manager rotation would not change it; rotate by bumping secret_string_wo_version');
+    recordSuppression(grafanaSecret, 'CKV2_AWS_57', 'Grafana keeps its admin password in its own database: a Secrets Manager rotation would not change it; rotate by bumping secret_string_wo_version');
     new SecretsmanagerSecretVersion(this, 'GrafanaAdminSecretValue', {
       secretId: grafanaSecret.id,
       secretStringWo: `\${jsonencode({"admin-user" = "admin", "admin-password" = ephemeral.random_password.${passwordName}.result})}`,

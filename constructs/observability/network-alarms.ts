@@ -1,5 +1,6 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Construct } from 'constructs';
+import { requireProps } from '../core/props';
 
 export interface NatGatewayAlarmsProps {
   /** Prefix of alarm names, e.g. `prod`. */
@@ -26,6 +27,7 @@ export class NatGatewayAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: NatGatewayAlarmsProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { name: 'string', natGatewayIds: 'array', alarmTopicArn: 'string' });
     const actions = { alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn] };
     this.alarms = props.natGatewayIds.flatMap((natGatewayId, i) => [
       new CloudwatchMetricAlarm(this, `ErrorPortAllocation${i + 1}`, {
@@ -87,6 +89,7 @@ export class LoadBalancerAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: LoadBalancerAlarmsProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { name: 'string', alarmTopicArn: 'string' });
     const query = (sid: string, name: string, description: string, expression: string, threshold: number) =>
       new CloudwatchMetricAlarm(this, sid, {
         alarmName: `${props.name}-${name}`,

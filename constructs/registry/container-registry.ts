@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { grantId, grantStatements, type Grant, type IRoleReference } from '../core/grants';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
+import { requireProps } from '../core/props';
 
 /** Read-only ECR actions an image consumer needs (besides the account-wide `ecr:GetAuthorizationToken`). */
 export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
@@ -72,6 +73,7 @@ export class ContainerRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { repositories: 'array' });
     if (props.repositories.length === 0) throw new Error(`${this.node.path}: repositories must name at least one repository`);
     const duplicates = props.repositories.filter((r, i) => props.repositories.indexOf(r) !== i);
     if (duplicates.length > 0) throw new Error(`${this.node.path}: repositories lists "${duplicates[0]}" twice`);

@@ -7,6 +7,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { grantId, grantStatements, kmsViaService, type Grant, type IRoleReference } from '../core/grants';
 import { SecureBucket } from './secure-bucket';
+import { requireProps } from '../core/props';
 
 /** Read access to objects: what a consumer of a data bucket needs. */
 export const BUCKET_READ_ACTIONS = ['s3:GetObject'] as const;
@@ -51,6 +52,7 @@ export class AccessLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { bucketName: 'string' });
     checkBucketName(this.node.path, props.bucketName);
     this.retentionDays = props.retentionDays ?? 365;
     checkDays(this.node.path, 'retentionDays', this.retentionDays, 1);
@@ -133,6 +135,7 @@ export class DataBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: DataBucketProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { bucketName: 'string', kmsKeyArn: 'string', accessLogBucket: 'object' });
     const path = this.node.path;
     checkBucketName(path, props.bucketName);
     this.transitionToInfrequentAccessDays = props.transitionToInfrequentAccessDays ?? 30;

@@ -8,8 +8,9 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { recordPolicySuppression } from '../core/policy-suppression';
+import { recordSuppression } from '../core/policy-suppression';
 import { nameTags } from '../core/tags';
+import { requireProps } from '../core/props';
 
 export interface SecureBucketProps {
   /** Globally unique bucket name. */
@@ -58,6 +59,7 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
+    requireProps(this.node.path, props, { bucketName: 'string' });
     this.bucket = new S3Bucket(this, 'Resource', {
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy ?? false,
@@ -65,8 +67,8 @@ export class SecureBucket extends Construct {
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     // Design decisions of every bucket here, so checkov's checks for them do not apply.
-    recordPolicySuppression(this.bucket, 'CKV2_AWS_62', 'nothing consumes object events: Airflow schedules the pipeline by logical date and reads the prefixes itself');
-    recordPolicySuppression(this.bucket, 'CKV_AWS_144', 'one region per environment by design; versioning, KMS and prevent_destroy protect the data, and a replica would double storage');
+    recordSuppression(this.bucket, 'CKV2_AWS_62', 'nothing consumes object events: Airflow schedules the pipeline by logical date and reads the prefixes itself');
+    recordSuppression(this.bucket, 'CKV_AWS_144', 'one region per environment by design; versioning, KMS and prevent_destroy protect the data, and a replica would double storage');
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
     this.bucketId = this.bucket.id;
@@ -84,8 +86,8 @@ export class SecureBucket extends Construct {
     });
     if (!props.kmsKeyArn) {
       const why = 'receives S3 server access logs, which S3 cannot deliver to a bucket whose default encryption is SSE-KMS: SSE-S3 (AES256)';
-      recordPolicySuppression(this.bucket, 'AWS-S3-002', why);
-      recordPolicySuppression(this.bucket, 'CKV_AWS_145', why);
+      recordSuppression(this.bucket, 'AWS-S3-002', why);
+      recordSuppression(this.bucket, 'CKV_AWS_145', why);
     }
     new S3BucketServerSideEncryptionConfiguration(this, 'Encryption', {
       bucket: this.bucket.id,

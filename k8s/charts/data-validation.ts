@@ -4,6 +4,7 @@ import { imageUri, type ImageReference, type ResourceRequirements } from '../con
 import { ScheduledJob } from '../scheduled-job';
 import { checkDnsLabel, PropsProblems } from '../validation';
 import { awsApiEgress, chartLabels, checkBucketName, setUpWorkloadChart, type WorkloadChartProps } from './common';
+import { requireProps } from '../../constructs/core/props';
 
 export interface DataValidationChartProps extends WorkloadChartProps {
   /** The data-validation image (ECR repository URL and an immutable tag or digest). */
@@ -52,6 +53,8 @@ export class DataValidationChart extends Chart {
   public readonly job: ScheduledJob;
 
   constructor(scope: Construct, id: string, props: DataValidationChartProps) {
+    // Before super(): the chart's namespace and labels come from props.
+    requireProps(`${scope.node.path}/${id}`, props, { image: 'object', schedule: 'string', resources: 'object', iamRoleArn: 'string', rawBucketName: 'string', processedBucketName: 'string', environment: 'string' });
     const namespace = props.namespace ?? 'data-pipelines';
     super(scope, id, { namespace, labels: chartLabels(props.environment) });
     setUpWorkloadChart(this, props);

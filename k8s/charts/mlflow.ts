@@ -6,6 +6,7 @@ import { recordK8sSuppression } from '../policy-suppression';
 import { WebService, type AutoscalingProps } from '../web-service';
 import { checkCidr, checkDnsLabel, checkPort, isUnresolved, PropsProblems } from '../validation';
 import { awsApiEgress, chartLabels, checkBucketName, setUpWorkloadChart, type WorkloadChartProps } from './common';
+import { requireProps } from '../../constructs/core/props';
 
 /** The PostgreSQL database MLflow keeps runs and the model registry in (RDS, password managed by RDS). */
 export interface MlflowDatabaseProps {
@@ -80,6 +81,8 @@ export class MlflowChart extends Chart {
   public readonly trackingUri: string;
 
   constructor(scope: Construct, id: string, props: MlflowChartProps) {
+    // Before super(): the chart's namespace and labels come from props.
+    requireProps(`${scope.node.path}/${id}`, props, { image: 'object', autoscaling: 'object', resources: 'object', iamRoleArn: 'string', artifactsBucketName: 'string', database: 'object', environment: 'string' });
     const namespace = props.namespace ?? 'mlflow';
     super(scope, id, { namespace, labels: chartLabels(props.environment) });
     setUpWorkloadChart(this, props);

@@ -6,6 +6,7 @@ import { checkPeer, type NetworkPeer } from '../network';
 import { checkCidr, checkDnsLabel, isUnresolved, PropsProblems } from '../validation';
 import { WebService, type AutoscalingProps, type HttpProbesProps, type IWebServiceEndpoint } from '../web-service';
 import { awsApiEgress, chartLabels, setUpWorkloadChart, type WorkloadChartProps } from './common';
+import { requireProps } from '../../constructs/core/props';
 
 /** How clients inside the network reach the model API: an internal Application Load Balancer. */
 export interface ModelApiIngressProps {
@@ -70,6 +71,8 @@ export class ModelServingChart extends Chart {
   public readonly ingress?: k8s.KubeIngress;
 
   constructor(scope: Construct, id: string, props: ModelServingChartProps) {
+    // Before super(): the chart's namespace and labels come from props.
+    requireProps(`${scope.node.path}/${id}`, props, { image: 'object', modelUri: 'string', autoscaling: 'object', resources: 'object', iamRoleArn: 'string', mlflow: 'object', environment: 'string' });
     const namespace = props.namespace ?? 'model-serving';
     super(scope, id, { namespace, labels: chartLabels(props.environment) });
     setUpWorkloadChart(this, props);

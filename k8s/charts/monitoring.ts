@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { dataPipelinePanels, GrafanaDashboard, PlatformAlertRules, platformOverviewPanels, type AlertThresholds } from '../monitoring';
 import { checkDnsLabel, PropsProblems } from '../validation';
 import { chartLabels, setUpWorkloadChart, type WorkloadChartProps } from './common';
+import { requireProps } from '../../constructs/core/props';
 
 export interface MonitoringChartProps extends WorkloadChartProps {
   /** true: urgent alerts page (`severity: page`); false: alerts are recorded only (`severity: info`). */
@@ -39,6 +40,8 @@ export class MonitoringChart extends Chart {
   public readonly dashboards: readonly GrafanaDashboard[];
 
   constructor(scope: Construct, id: string, props: MonitoringChartProps) {
+    // Before super(): the chart's namespace and labels come from props.
+    requireProps(`${scope.node.path}/${id}`, props, { paging: 'boolean', environment: 'string' });
     const namespace = props.namespace ?? 'monitoring';
     super(scope, id, { namespace, labels: chartLabels(props.environment) });
     setUpWorkloadChart(this, props);

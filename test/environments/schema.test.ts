@@ -43,7 +43,7 @@ describe('environments', () => {
 });
 
 describe('parseEnvironment rejects bad input, naming the environment and field', () => {
-  const { dev, prod } = environmentInputs;
+  const { dev, staging, prod } = environmentInputs;
 
   it.each([
     ['malformed CIDR', dev, 'network.cidr', '10.10.0/16', 'dev.network.cidr: "10.10.0/16" is not an IPv4 CIDR'],
@@ -63,7 +63,12 @@ describe('parseEnvironment rejects bad input, naming the environment and field',
     ['desired outside range', dev, 'cluster.nodeGroups.general.desiredSize', 9, 'dev.cluster.nodeGroups.general.desiredSize: (9) must be between minSize (1) and maxSize (4)'],
     ['no instance types', dev, 'cluster.nodeGroups.general.instanceTypes', [], 'dev.cluster.nodeGroups.general.instanceTypes: must list at least one instance type'],
     ['unsupported Kubernetes version', dev, 'cluster.kubernetesVersion', '1.27', 'dev.cluster.kubernetesVersion: Kubernetes version "1.27" is not in standard support'],
-    ['kube-proxy for another Kubernetes version', dev, 'cluster.addons.kubeProxy', 'v1.33.0-eksbuild.1', 'dev.cluster.addons.kubeProxy: ("v1.33.0-eksbuild.1") must match the cluster\'s Kubernetes version 1.35'],
+    ['kube-proxy for another Kubernetes version', dev, 'cluster.addons.kubeProxy', 'v1.33.0-eksbuild.1', 'dev.cluster.addons.kubeProxy: ("v1.33.0-eksbuild.1") is not a version of kube-proxy that EKS publishes for Kubernetes 1.35'],
+    // The pin this repository had: a 1.33/1.34 CoreDNS build, which EKS refuses on a 1.35 cluster.
+    ['CoreDNS built for 1.33/1.34', dev, 'cluster.addons.coreDns', 'v1.12.4-eksbuild.1', 'dev.cluster.addons.coreDns: ("v1.12.4-eksbuild.1") is not a version of coredns that EKS publishes for Kubernetes 1.35 (verified: v1.13.2-eksbuild.3'],
+    ['vpc-cni not verified for the version', staging, 'cluster.addons.vpcCni', 'v1.20.4-eksbuild.1', 'staging.cluster.addons.vpcCni: ("v1.20.4-eksbuild.1") is not a version of vpc-cni that EKS publishes for Kubernetes 1.35'],
+    ['EBS CSI driver not verified for the version', prod, 'cluster.addons.ebsCsiDriver', 'v1.51.1-eksbuild.1', 'prod.cluster.addons.ebsCsiDriver: ("v1.51.1-eksbuild.1") is not a version of aws-ebs-csi-driver that EKS publishes for Kubernetes 1.35'],
+    ['a cluster version whose add-ons nobody verified', dev, 'cluster.kubernetesVersion', '1.36', 'dev.cluster.addons.vpcCni: ("v1.21.1-eksbuild.1") cannot be checked: no vpc-cni version for Kubernetes 1.36 is verified yet'],
     ['API open to the internet', dev, 'cluster.endpointPublicAccessCidrs', ['0.0.0.0/0'], 'dev.cluster.endpointPublicAccessCidrs[0]: must not open the API endpoint'],
     ['replicas min > max', dev, 'workloads.modelServing.minReplicas', 5, 'dev.workloads.modelServing.minReplicas: (5) must be <= maxReplicas (3)'],
     ['moving image tag', dev, 'workloads.mlflow.imageTag', 'latest', 'dev.workloads.mlflow.imageTag: must be an immutable tag'],

@@ -31,6 +31,18 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Clust
     expect(new Set(entries).size).toBe(entries.length);
   });
 
+  it('fails the plan, naming the setting, when the deployer, planner or an admin role does not exist', () => {
+    const messages = only(json.resource.aws_eks_access_entry).map((e) => (e.lifecycle.precondition as Json[])[0].error_message as string);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        `[${envName}] account.assumeRoleArn: IAM role ${environment.account.assumeRoleArn} does not exist, and EKS rejects an access entry for it ("invalid principal"). Create it first (README, "Prerequisites").`,
+        `[${envName}] account.planRoleArn: IAM role ${environment.account.planRoleArn} does not exist, and EKS rejects an access entry for it ("invalid principal"). Create it first (README, "Prerequisites").`,
+        expect.stringMatching(new RegExp(`^${envName}-platform: adminRoleArns\\[0\\]: IAM role `)),
+      ]),
+    );
+    expect(messages).toHaveLength(only(json.resource.aws_eks_access_entry).length);
+  });
+
   it('is the <env>-cluster stack with its own state key', () => {
     expect(stack.node.id).toBe(`${envName}-cluster`);
     expect(json.terraform.backend.s3.key).toBe(`${envName}-cluster/terraform.tfstate`);

@@ -200,3 +200,36 @@ describe('PlatformServicesStack options', () => {
     expect(policy(json, 'AirflowSecrets_AirflowSecretsReader_Permissions').statement).toHaveLength(1);
   });
 });
+
+// Nodes answer IMDS on one hop only (constructs/cluster/kubernetes-cluster.ts), so no pod can read the
+// node's region, VPC or credentials from it: each controller that would look them up there is told them.
+// Chart keys checked at the pinned tags: aws-load-balancer-controller v3.5.0 values.yaml `region`, `vpcId`
+// (passed as --aws-region/--aws-vpc-id by templates/deployment.yaml); cluster-autoscaler chart 9.56.0
+// values.yaml `awsRegion` (AWS_REGION env in templates/deployment.yaml).
+describe('PlatformServicesStack without IMDS for pods', () => {
+  // prod: the environment that pages, so Alertmanager publishes to SNS.
+  const { synthesized } = build('prod');
+  const json = JSON.parse(synthesized);
+  const byName = releases(json);
+  const region = environments.prod.account.region;
+  const values = (name: string) => parse(byName[name].values[0]) as Json;
+
+  it('gives the load balancer controller its region and VPC', () => {
+    expect(values('aws-load-balancer-controller')).toMatchObject({ region, vpcId: expect.stringMatching(/vpc_config\[0\]\.vpc_id|vpcConfig/) });
+  });
+
+  it('gives the cluster autoscaler its region', () => {
+    expect(values('cluster-autoscaler')).toMatchObject({ cloudProvider: 'aws', awsRegion: region });
+  });
+
+  it('gives every External Secrets store its region', () => {
+    const stores = (values('airflow-secrets').resources as Json[]).filter((m) => m.kind === 'SecretStore');
+    expect(stores.length).toBeGreaterThan(0);
+    for (const store of stores) expect(store.spec.provider.aws.region).toBe(region);
+  });
+
+  it('gives Fluent Bit\'s CloudWatch output and Alertmanager\'s SNS sigv4 their region', () => {
+    expect(values('fluent-bit').config.outputs).toMatch(new RegExp(`\\n\\s+region\\s+${region}\\n`));
+    expect(JSON.stringify(values('kube-prometheus-stack').alertmanager)).toContain(`"sigv4":{"region":"${region}"}`);
+  });
+});

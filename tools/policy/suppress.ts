@@ -5,12 +5,13 @@
  * - cdk8s: `suppressK8s(apiObject, 'K8S-SEC-003', 'why')` adds the annotation
  *   `policy.mlops-platform.dev/suppress: "K8S-SEC-003=why"`.
  */
+import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { PolicySuppressionAspect, recordSuppression } from '../../constructs/core/policy-suppression';
 import { ruleOf } from './rules';
-import { suppressionProblem } from './suppressions';
-import { recordK8sSuppression } from '../../k8s/policy-suppression';
-import { PolicySuppressionAspect, recordPolicySuppression } from '../../constructs/core/policy-suppression';
+import { SUPPRESSION_ANNOTATION, formatSuppressionAnnotation, parseSuppressionAnnotation, suppressionProblem } from './suppressions';
 
+// The recording itself is the library's (`constructs/core/policy-suppression.ts`); this adds the rule-table check.
 export { PolicySuppressionAspect };
 
 function validated(construct: IConstruct, ruleId: string, reason: string): { id: string; why: string } {
@@ -25,7 +26,7 @@ function validated(construct: IConstruct, ruleId: string, reason: string): { id:
  */
 export function suppress(construct: IConstruct, ruleId: string, reason: string): void {
   const { id, why } = validated(construct, ruleId, reason);
-  recordPolicySuppression(construct, id, why);
+  recordSuppression(construct, id, why);
 }
 
 /**
@@ -35,9 +36,16 @@ export function suppress(construct: IConstruct, ruleId: string, reason: string):
  */
 export function suppressK8s(apiObject: IConstruct, ruleId: string, reason: string): void {
   const { id, why } = validated(apiObject, ruleId, reason);
-  const target = ruleOf(id).target;
-  if (target !== 'kubernetes' && !id.startsWith('CKV_K8S_')) {
+  if (ruleOf(id).target !== 'kubernetes' && !id.startsWith('CKV_K8S_')) {
     throw new Error(`policy suppression on ${apiObject.node.path}: rule ${id} does not apply to Kubernetes objects`);
   }
-  recordK8sSuppression(apiObject, id, why);
+  if (why.includes(';')) {
+    throw new Error(`policy suppression on ${apiObject.node.path}: the reason must not contain ";" (it separates suppressions)`);
+  }
+  const target = ApiObject.of(apiObject);
+  const annotations = (target.metadata.toJson() as { annotations?: Record<string, string> }).annotations ?? {};
+  const current = parseSuppressionAnnotation(annotations[SUPPRESSION_ANNOTATION]);
+  const merged = new Map(current.valid);
+  merged.set(id, why);
+  target.metadata.addAnnotation(SUPPRESSION_ANNOTATION, formatSuppressionAnnotation(merged));
 }

@@ -6,11 +6,10 @@ import { findRule, isSuppressible, ruleOf } from './rules';
 import type { Finding, RawFinding } from './types';
 import { isRecord } from '../lib/terraform-json';
 
-/** Key under a Terraform block's `//` metadata that holds `{ "RULE-ID": "reason" }` (constructs/core/policy-suppression.ts writes it). */
-export const SUPPRESSION_METADATA_KEY = 'policy_suppressions';
+import { SUPPRESSION_ANNOTATION, SUPPRESSION_METADATA_KEY } from '../../constructs/core/suppression-keys';
 
-/** Annotation on a Kubernetes object: `RULE-ID=reason; RULE-ID=reason`. */
-export const SUPPRESSION_ANNOTATION = 'policy.mlops-platform.dev/suppress';
+// Defined next to the recording in the library, so writer and reader share one spelling.
+export { SUPPRESSION_ANNOTATION, SUPPRESSION_METADATA_KEY };
 
 export interface SuppressionSet {
   /** Rule id -> reason, for well-formed suppressions. */

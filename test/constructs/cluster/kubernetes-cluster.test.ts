@@ -46,10 +46,43 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Kuber
   const json = synth(props);
   const cluster = only(json.resource.aws_eks_cluster)[0];
 
-  it('reads the Auto Scaling service-linked role its volume key names, so a missing role fails the plan clearly', () => {
-    expect(Object.values(json.data.aws_iam_role)).toEqual([expect.objectContaining({ name: 'AWSServiceRoleForAutoScaling' })]);
-    const keyPolicy = JSON.stringify(json.data.aws_iam_policy_document);
-    expect(keyPolicy).toMatch(/\$\{data\.aws_iam_role\.Cluster_AutoScalingServiceLinkedRole_\w+\.arn\}/);
+  it('lets the Auto Scaling service-linked role use the volume key without reading it, so a fresh account plans and applies', () => {
+    // Was: data "aws_iam_role" "AWSServiceRoleForAutoScaling", which fails the plan in an account without the role.
+    expect(json.data.aws_iam_role).toBeUndefined();
+    expect(JSON.stringify(json)).not.toMatch(/aws_iam_service_linked_role/);
+    const volumePolicy = only(json.data.aws_iam_policy_document).find((d) =>
+      (d.statement as Json[]).some((st) => st.sid === 'AutoScalingUsesTheKeyForNodeVolumes'),
+    )!;
+    const account = expect.stringMatching(/^\$\{data\.aws_caller_identity\.Cluster_Account_\w+\.account_id\}$/);
+    const roleArn = expect.stringMatching(
+      /^arn:\$\{data\.aws_partition\.Cluster_Partition_\w+\.partition\}:iam::\$\{data\.aws_caller_identity\.Cluster_Account_\w+\.account_id\}:role\/aws-service-role\/autoscaling\.amazonaws\.com\/AWSServiceRoleForAutoScaling$/,
+    );
+    for (const sid of ['AutoScalingUsesTheKeyForNodeVolumes', 'AutoScalingGrantsEbsTheKey']) {
+      const st = (volumePolicy.statement as Json[]).find((x) => x.sid === sid)!;
+      // KMS validates principals, not condition values: the role is named where a missing role is no error.
+      expect(st.principals).toEqual([{ type: 'AWS', identifiers: ['*'] }]);
+      expect(st.condition).toEqual(
+        expect.arrayContaining([
+          { test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [roleArn] },
+          { test: 'StringEquals', variable: 'kms:CallerAccount', values: [account] },
+        ]),
+      );
+    }
+  });
+
+  it('checks at plan time that every admin role exists, instead of failing the apply with "invalid principal"', () => {
+    const entries = only(json.resource.aws_eks_access_entry);
+    expect(entries).toHaveLength(props.adminRoleArns!.length);
+    const lookups = json.data.aws_iam_roles as Record<string, Json>;
+    for (const [i, arn] of props.adminRoleArns!.entries()) {
+      const entry = entries.find((e) => e.principal_arn === arn)!;
+      const name = arn.split('/').pop()!;
+      const [lookupId, lookup] = Object.entries(lookups).find(([, l]) => l.name_regex === `^${name}$`)!;
+      expect(lookup.path_prefix).toBe('/');
+      const [precondition] = entry.lifecycle.precondition as Json[];
+      expect(precondition.condition).toBe(`\${length(data.aws_iam_roles.${lookupId}.names) > 0 || data.aws_caller_identity.${Object.keys(json.data.aws_caller_identity)[0]}.account_id != "${arn.split(':')[4]}"}`);
+      expect(precondition.error_message).toBe(`${props.name}: adminRoleArns[${i}]: IAM role ${arn} does not exist, and EKS rejects an access entry for it ("invalid principal"). Create it first (README, "Prerequisites").`);
+    }
   });
 
   it('leaves the eks:nodegroup-name tag to EKS', () => {
@@ -106,7 +139,7 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Kuber
     expect(groups).toHaveLength(Object.keys(environments[envName].cluster.nodeGroups).length);
     expect(templates).toHaveLength(groups.length);
     for (const t of templates) {
-      expect(t.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 2, instance_metadata_tags: 'disabled' });
+      expect(t.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1, instance_metadata_tags: 'disabled' });
       expect(t.block_device_mappings[0].ebs).toMatchObject({ encrypted: 'true', volume_type: 'gp3', kms_key_id: expect.stringContaining('VolumeKey') });
       expect(t.network_interfaces[0]).toMatchObject({ associate_public_ip_address: 'false', security_groups: ['${aws_eks_cluster.Cluster_EB0386A7.vpc_config[0].cluster_security_group_id}'] });
       expect(t.tag_specifications.map((s: Json) => s.resource_type)).toEqual(['instance', 'volume', 'network-interface']);

@@ -54,6 +54,15 @@ describe('PostgresDatabase', () => {
   const json = database();
   const instance = onlyResource(json, 'aws_db_instance');
 
+  it('names its final snapshot uniquely per instance lifetime, so a second destroy does not collide', () => {
+    // Was the fixed `dev-platform-final`: the snapshot of the first destroy still holds that name.
+    expect(instance.final_snapshot_identifier).not.toBe('dev-platform-final');
+    const suffix = named(json, 'random_id', 'Database_FinalSnapshotSuffix');
+    // Generated once with the instance and stable across plans: keepers change only with the identifier.
+    expect(suffix).toEqual({ byte_length: 4, keepers: { identifier: 'dev-platform' } });
+    expect((json as unknown as { terraform: { required_providers: Record<string, unknown> } }).terraform.required_providers.random).toEqual({ source: 'hashicorp/random', version: '3.7.2' });
+  });
+
   it('creates a private, encrypted PostgreSQL instance with secure defaults', () => {
     const synth = Testing.synthScope((scope) => new PostgresDatabase(scope, 'Database', base));
     expect(synth).toHaveResourceWithProperties(DbInstance, {
@@ -70,7 +79,7 @@ describe('PostgresDatabase', () => {
       backup_retention_period: 7,
       deletion_protection: true,
       skip_final_snapshot: false,
-      final_snapshot_identifier: 'dev-platform-final',
+      final_snapshot_identifier: expect.stringMatching(/^dev-platform-final-\$\{random_id\.Database_FinalSnapshotSuffix_\w+\.hex\}$/),
       copy_tags_to_snapshot: true,
       delete_automated_backups: false,
       storage_type: 'gp3',

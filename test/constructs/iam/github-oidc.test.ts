@@ -243,6 +243,16 @@ describe('GithubActionsOidc', () => {
     expect(apply.Statement.flatMap((s) => s.Action)).not.toContain('iam:PassRole');
   });
 
+  test('the shared apply role can tag the keys it creates and retire the grants ECR made on them', () => {
+    const apply = all['github-apply-shared'].policy;
+    const keys = /^arn:\$\{data\.aws_partition\.\w+\.partition\}:kms:\$\{data\.aws_region\.\w+\.region\}:\$\{data\.aws_caller_identity\.\w+\.account_id\}:key\/\*$/;
+    const grantsOn = (action: string) => apply.Statement.filter((st) => st.Effect === 'Allow' && st.Action.includes(action) && !st.Condition);
+    // CreateKey with tags needs kms:TagResource in an IAM policy covering every key of the account and Region.
+    expect(grantsOn('kms:TagResource').flatMap((st) => st.Resource)).toEqual([expect.stringMatching(keys)]);
+    // Deleting a KMS-encrypted repository: ECR retires its grant on the key as the caller.
+    expect(grantsOn('kms:RetireGrant').flatMap((st) => st.Resource)).toEqual([expect.stringMatching(keys)]);
+  });
+
   test('the image-push role pushes only to the given repositories', () => {
     const push = all['github-image-push'].policy.Statement.find((s) => s.Action.includes('ecr:PutImage'))!;
     expect(push.Resource).toEqual(ECR);
@@ -281,6 +291,11 @@ describe('GithubActionsOidc', () => {
     const make = (props: Partial<GithubActionsOidcProps>) => () => build(props);
     test('fails when the repository is not owner/name', () => {
       expect(make({ repository: 'mlops-platform/*' })).toThrow(/repository \("mlops-platform\/\*"\) must be "owner\/name"/);
+    });
+    test('fails when the existing provider is not a GitHub OIDC provider', () => {
+      expect(make({ existingProviderArn: 'arn:aws:iam::210987654321:oidc-provider/gitlab.com' })).toThrow(
+        /existingProviderArn \("arn:aws:iam::210987654321:oidc-provider\/gitlab.com"\) must be the ARN of this account's token.actions.githubusercontent.com OIDC provider/,
+      );
     });
     test('fails when a target has only one role ARN', () => {
       const broken = { ...envTarget('dev', '111111111111'), applyRoleArn: undefined };

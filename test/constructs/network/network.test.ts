@@ -58,9 +58,11 @@ describe('Network', () => {
     expect(group).toMatchObject({ name: '/aws/vpc/prod/flow-logs', retention_in_days: 90, kms_key_id: expect.stringContaining('aws_kms_key.') });
     expect(onlyResource(json, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true });
     const permissions = policyStatements(json, onlyResource(json, 'aws_iam_role_policy').policy);
-    expect(permissions).toHaveLength(1);
+    expect(permissions).toHaveLength(2);
     expect(permissions[0].actions).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams']);
     expect(permissions[0].resources).not.toContain('*');
+    // The service calls DescribeLogGroups before delivering; without it no flow log is ever written.
+    expect(permissions[1]).toMatchObject({ actions: ['logs:DescribeLogGroups'], resources: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:logs:\$\{data\.aws_region\.\w+\.region\}:\$\{data\.aws_caller_identity\.\w+\.account_id\}:log-group:\*$/)] });
     const trust = policyStatements(json, onlyResource(json, 'aws_iam_role').assume_role_policy);
     expect(trust[0].principals).toEqual([{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }]);
   });

@@ -1,4 +1,4 @@
-import { cidrsOverlap, parseCidr, type Ipv4Cidr } from '../../../environments/cidr';
+import { cidrsOverlap, parseCidr, type Ipv4Cidr } from '../../../constructs/core/cidr';
 import { availabilityZoneNames, planSubnets } from '../../../constructs/network';
 
 describe('planSubnets', () => {

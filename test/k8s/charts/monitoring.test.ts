@@ -26,7 +26,7 @@ describe('MonitoringChart', () => {
 
   test('fails without paging set', () => {
     expect(() => new MonitoringChart(Testing.app(), 'monitoring', { environment: 'dev', paging: undefined as never })).toThrow(
-      /monitoring\/AlertRules: paging \(undefined\) must be true or false/,
+      /monitoring: paging is required \(boolean\)/,
     );
   });
 });

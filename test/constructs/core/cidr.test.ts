@@ -1,4 +1,4 @@
-import { cidrSubnet, cidrsOverlap, formatCidr, isPrivateRange, parseCidr, type Ipv4Cidr } from '../../environments/cidr';
+import { cidrSubnet, cidrsOverlap, formatCidr, isPrivateRange, parseCidr, type Ipv4Cidr } from '../../../constructs/core/cidr';
 
 const cidr = (text: string) => parseCidr(text) as Ipv4Cidr;
 

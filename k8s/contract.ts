@@ -1,0 +1,25 @@
+/**
+ * The contract between the charts and alert rules here and the Python workloads in `workloads/`: env var
+ * names, ports, HTTP paths and metric names. One JSON file holds them; the workloads read the same file
+ * through their `platform_contract` package, so a rename on one side fails the other side's tests.
+ */
+import contract from '../workloads/contract/src/platform_contract/contract.json';
+
+export interface MetricSpec {
+  readonly name: string;
+  readonly type: 'counter' | 'gauge' | 'histogram' | 'summary';
+  readonly labels: readonly string[];
+}
+
+export const WORKLOAD_CONTRACT = contract as {
+  readonly runAsUser: number;
+  readonly env: Readonly<typeof contract.env>;
+  readonly ports: Readonly<typeof contract.ports>;
+  readonly paths: Readonly<typeof contract.paths>;
+  readonly metrics: { readonly [group in keyof typeof contract.metrics]: { readonly [key in keyof (typeof contract.metrics)[group]]: MetricSpec } };
+};
+
+export const WORKLOAD_ENV = WORKLOAD_CONTRACT.env;
+export const WORKLOAD_PORTS = WORKLOAD_CONTRACT.ports;
+export const WORKLOAD_PATHS = WORKLOAD_CONTRACT.paths;
+export const WORKLOAD_METRICS = WORKLOAD_CONTRACT.metrics;
