@@ -442,7 +442,6 @@ export class KubernetesCluster extends Construct {
         tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({ resourceType, tags: instanceTags })),
         tags: nameTags(fullName, tags),
       });
-      recordSuppression(launchTemplate, 'CKV_AWS_341', 'hop limit 2: pods reach IMDS through the node (VPC CNI and the EKS add-ons need it); workloads use IRSA, and IMDSv2 stays required');
       const nodeGroup = new EksNodeGroup(this, `${idPart}NodeGroup`, {
         clusterName: this.cluster.name,
         nodeGroupName: fullName,

@@ -31,6 +31,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** Whether the scanners' environment exists (without `--scanners` they run only then). @default scannersReady */
+  readonly scannersReady?: () => boolean;
 }
 
 type ScannerMode = 'auto' | 'require' | 'off';
@@ -112,7 +114,7 @@ function run(argv: readonly string[], io: CliIo): number {
     return 2;
   }
   const rulesSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (parsed.scanners === 'require' || (parsed.scanners === 'auto' && scannersReady())) {
+  if (parsed.scanners === 'require' || (parsed.scanners === 'auto' && (io.scannersReady ?? scannersReady)())) {
     try {
       if (parsed.scanners === 'require') installScanners(io.stderr);
       const inputs = collectInputs(paths, { cwd: io.cwd }).map((input) => ({ ...input, file: path.relative(io.cwd, input.path) || input.path }));
@@ -125,7 +127,7 @@ function run(argv: readonly string[], io: CliIo): number {
       io.stderr(`policy: scanners: ${error.message}\n`);
       return 2;
     }
-  } else if (parsed.scanners === 'auto') {
+  } else if (parsed.scanners === 'auto' && useDefaults) {
     io.stderr('policy: project rules only (the scanners are not installed: `npm run scan` creates their environment and runs them)\n');
   }
   io.stdout(parsed.format === 'json' ? formatJson(report) : formatText(report));
