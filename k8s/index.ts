@@ -8,3 +8,4 @@ export * from './scheduled-job';
 export * from './validation';
 export * from './web-service';
 export * from './charts';
+export * from './policy-suppression';

@@ -1,6 +1,7 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { acceptImmutableImageTags } from './policy-suppression';
 import {
   checkEnv,
   checkPodIdentity,
@@ -253,6 +254,7 @@ export class ScheduledJob extends Construct {
         },
       },
     });
+    acceptImmutableImageTags(this.cronJob);
 
     // Nothing calls a job; only the scraper may reach its metrics port.
     const ingress: NetworkRule[] =

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { acceptImmutableImageTags } from './policy-suppression';
 import {
   checkEnv,
   checkPodIdentity,
@@ -367,6 +368,7 @@ export class WebService extends Construct implements IWebServiceEndpoint {
         },
       },
     });
+    acceptImmutableImageTags(this.deployment);
 
     const servicePorts: k8s.ServicePort[] = [
       { name: 'http', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },

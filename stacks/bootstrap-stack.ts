@@ -5,6 +5,7 @@ import { SecureBucket } from '../constructs/storage';
 import type { SharedConfig } from '../environments';
 import { BOOTSTRAP_STACK } from './names';
 import { PlatformStack, STATE_KEY_ALIAS } from './platform-stack';
+import { recordSuppression } from '../constructs/core/policy-suppression';
 
 /**
  * The state bucket every other stack keeps its state in. Run once per organisation with a local
@@ -36,6 +37,7 @@ export class BootstrapStack extends PlatformStack {
         },
       ],
     });
+    recordSuppression(this.stateBucket.bucket, 'CKV_AWS_18', 'bootstrap runs first, on a local backend, before any access log bucket exists; versioning keeps every state version and the bucket is KMS-encrypted and TLS-only');
     new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucketName });
     new TerraformOutput(this, 'state_kms_key_arn', { value: this.stateKey.keyArn });
   }

@@ -124,7 +124,12 @@ export class DataStack extends PlatformStack {
     });
     if (!database.deletionProtection) {
       // Validation requires deletion protection in production; elsewhere config may turn it off on purpose.
-      recordSuppression(this.database.instance, 'AWS-RDS-005', `${env} is a ${environment.tier} environment whose database is disposable by configuration (data.database.deletionProtection = false)`);
+      const disposable = `${env} is a ${environment.tier} environment whose database is disposable by configuration (data.database.deletionProtection = false)`;
+      recordSuppression(this.database.instance, 'AWS-RDS-005', disposable);
+      recordSuppression(this.database.instance, 'CKV_AWS_293', disposable);
+    }
+    if (!database.multiAz) {
+      recordSuppression(this.database.instance, 'CKV_AWS_157', `${env} is a ${environment.tier} environment that runs one AZ by configuration (data.database.multiAz = false); production validation requires Multi-AZ`);
     }
 
     // Environments other than production are torn down and rebuilt: free the secrets' names at once.

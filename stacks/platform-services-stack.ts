@@ -17,6 +17,7 @@ import { APPLICATION_DATABASES, type ApplicationKey } from './data-stack';
 import { stackName } from './names';
 import { clusterConnection } from './cluster-connection';
 import { PlatformStack } from './platform-stack';
+import { recordSuppression } from '../constructs/core/policy-suppression';
 
 /**
  * The hashicorp/helm provider version @cdktf/provider-helm 12.1.2 is generated for, and the Helm library
@@ -153,6 +154,10 @@ export class PlatformServicesStack extends PlatformStack {
       serviceAccount: 'aws-load-balancer-controller',
       policyStatements: loadBalancerControllerStatements({ clusterName: cluster.clusterName, partition, region, accountId: this.accountId }),
     });
+    // The controller's published policy (load-balancer-controller-policy.ts): it creates load balancers,
+    // target groups and security groups it cannot name in advance; its writes are conditioned on the cluster tag.
+    const lbcPolicy = 'the AWS Load Balancer Controller\'s published IAM policy: resources it creates cannot be named in advance, and its writes to them are conditioned on the elbv2.k8s.aws/cluster tag';
+    for (const check of ['CKV_AWS_111', 'CKV_AWS_356']) recordSuppression(lbcRole.node.scope as Construct, check, lbcPolicy);
     const awsLoadBalancerController = pinnedRelease(this, releaseId('awsLoadBalancerController'), {
       name: 'aws-load-balancer-controller',
       namespace: 'kube-system',

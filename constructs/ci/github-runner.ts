@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { logsMayUseKeyFor } from '../core/grants';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
+import { acceptLogRetention, recordSuppression } from '../core/policy-suppression';
 import { requireProps } from '../core/props';
 
 /** CodeBuild project (and GitHub runner label prefix) of an environment's in-VPC runners. */
@@ -129,6 +130,7 @@ export class GithubActionsRunner extends Construct {
       tags: nameTags(logGroupName, tags),
     });
     this.logGroupName = logGroup.name;
+    acceptLogRetention(logGroup, props.logRetentionDays ?? 30, 'GithubActionsRunnerProps.logRetentionDays');
 
     const trust = new DataAwsIamPolicyDocument(this, 'Trust', {
       statement: [
@@ -163,6 +165,8 @@ export class GithubActionsRunner extends Construct {
         },
       ],
     });
+    recordSuppression(permissions, 'CKV_AWS_111', 'CodeBuild attaching builds to the VPC: ec2:CreateNetworkInterface/DeleteNetworkInterface take "*" in the CodeBuild user guide\'s VPC policy; the permission that binds an interface (CreateNetworkInterfacePermission) is limited to the runner subnets');
+    recordSuppression(permissions, 'CKV_AWS_356', 'CodeBuild attaching builds to the VPC: the EC2 Describe* calls have no resource-level permissions and the interface calls take "*" in the CodeBuild user guide\'s VPC policy; binding is limited to the runner subnets');
     new IamRolePolicy(this, 'Policy', { name: props.name, role: this.role.name, policy: permissions.json });
 
     this.project = new CodebuildProject(this, 'Resource', {

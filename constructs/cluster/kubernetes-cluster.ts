@@ -17,6 +17,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { grantStatements } from '../core/grants';
+import { acceptLogRetention, recordSuppression } from '../core/policy-suppression';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
 import { requireProps } from '../core/props';
@@ -262,6 +263,7 @@ export class KubernetesCluster extends Construct {
       kmsKeyId: logKey.keyArn,
       tags: nameTags(logGroupName, tags),
     });
+    acceptLogRetention(logGroup, props.controlPlaneLogRetentionDays ?? 90, 'cluster.controlPlaneLogRetentionDays');
     this.logGroupName = logGroup.name;
 
     const publicCidrs = this.endpointPublicAccessCidrs;
@@ -285,6 +287,9 @@ export class KubernetesCluster extends Construct {
       tags: nameTags(name, tags),
       dependsOn: [clusterPolicy, clusterKeyGrant.policy, logGroup],
     });
+    if (publicCidrs.length > 0) {
+      recordSuppression(this.cluster, 'CKV_AWS_39', `the public endpoint is on by configuration (cluster.endpointPublicAccessCidrs) and limited to ${publicCidrs.join(', ')}; /0 is refused (AWS-EKS-002)`);
+    }
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
     this.clusterEndpoint = this.cluster.endpoint;

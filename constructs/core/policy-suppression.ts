@@ -10,8 +10,11 @@ import { SUPPRESSION_METADATA_KEY } from './suppression-keys';
 
 export { SUPPRESSION_ANNOTATION, SUPPRESSION_METADATA_KEY } from './suppression-keys';
 
-/** Rule ids look like `AWS-RDS-005`, `K8S-SEC-003`, `POLICY-001`. */
-const RULE_ID = /^[A-Z0-9]+(-[A-Z0-9]+)+$/;
+/**
+ * Rule ids look like `AWS-RDS-005`, `K8S-SEC-003`, `POLICY-001`; the scanners' like `CKV_AWS_111`,
+ * `CKV2_AWS_62` (checkov) and `zizmor/cache-poisoning`.
+ */
+const RULE_ID = /^(?:[A-Z0-9]+(-[A-Z0-9]+)+|CKV2?_[A-Z0-9]+_\d+|zizmor\/[a-z0-9-]+)$/;
 
 type TerraformBlock = TerraformResource | TerraformDataSource;
 
@@ -49,7 +52,7 @@ export class PolicySuppressionAspect implements IAspect {
 export function suppressionShapeProblem(ruleId: string, reason: unknown): string | undefined {
   const id = ruleId.trim();
   if (id === '') return 'suppression names no rule id';
-  if (!RULE_ID.test(id)) return `suppression names "${id}", which is not a rule id such as AWS-RDS-005`;
+  if (!RULE_ID.test(id)) return `suppression names "${id}", which is not a rule id such as AWS-RDS-005 or CKV_AWS_111`;
   if (typeof reason !== 'string' || reason.trim() === '') return `suppression of ${id} gives no reason`;
   return undefined;
 }
@@ -66,4 +69,16 @@ export function recordSuppression(construct: IConstruct, ruleId: string, reason:
   const why = reason.trim();
   if (construct instanceof TerraformResource) record(construct, id, why);
   else Aspects.of(construct).add(new PolicySuppressionAspect(id, why));
+}
+
+/** checkov's CKV_AWS_338 asks for a year; shorter retention is a per-environment decision here. */
+const CHECKOV_LOG_RETENTION_DAYS = 365;
+
+/**
+ * Accepts a log group's retention below a year (checkov CKV_AWS_338) when it comes from
+ * configuration: `setting` names where it is chosen, and appears in the reason.
+ */
+export function acceptLogRetention(logGroup: TerraformResource, days: number, setting: string): void {
+  if (days >= CHECKOV_LOG_RETENTION_DAYS) return;
+  recordSuppression(logGroup, 'CKV_AWS_338', `retention is ${days} days, chosen by ${setting} (operational logs, not an audit trail; AWS-LOG-001 requires it to be set)`);
 }

@@ -16,6 +16,7 @@ import { TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct, type Node } from 'constructs';
 import { GeneratedSecret } from '../core/generated-secret';
 import { grantId, grantStatements, kmsViaService, type Grant, type IRoleReference } from '../core/grants';
+import { acceptLogRetention } from '../core/policy-suppression';
 import { RANDOM_PROVIDER } from '../core/random-provider';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
@@ -340,6 +341,7 @@ export class PostgresDatabase extends Construct {
         kmsKeyId: this.encryptionKey.keyArn,
         tags: nameTags(`${logGroupPrefix}/${logType}`, tags),
       });
+      acceptLogRetention(logGroups[logType], this.logRetentionDays, 'the logRetentionDays prop');
     }
     this.logGroups = logGroups;
 

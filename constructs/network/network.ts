@@ -20,6 +20,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { logsMayUseKeyFor } from '../core/grants';
+import { acceptLogRetention } from '../core/policy-suppression';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
 import { planSubnets } from './subnet-plan';
@@ -202,6 +203,7 @@ export class Network extends Construct {
       kmsKeyId: flowLogKey.keyArn,
       tags: nameTags(logGroupName, tags),
     });
+    acceptLogRetention(logGroup, props.flowLogRetentionDays ?? 90, 'network.flowLogRetentionDays');
     this.flowLogGroupName = logGroup.name;
 
     const trust = new DataAwsIamPolicyDocument(this, 'FlowLogTrust', {

@@ -10,6 +10,7 @@ import type { KubernetesCluster } from '../cluster/kubernetes-cluster';
 import { SecretsManagerSync } from '../cluster/secrets-manager-sync';
 import { GeneratedSecret } from '../core/generated-secret';
 import { kmsViaService } from '../core/grants';
+import { acceptLogRetention } from '../core/policy-suppression';
 import { EncryptionKey } from '../encryption/encryption-key';
 
 /** The observability charts, pinned; bump deliberately and read the upgrade notes (CRDs especially). */
@@ -238,6 +239,7 @@ export class ClusterObservability extends Construct {
       retentionInDays: props.logRetentionDays ?? 30,
       kmsKeyId: key.keyArn,
     });
+    acceptLogRetention(logGroup, props.logRetentionDays ?? 30, 'platform.logRetentionDays');
     this.containerLogGroupName = logGroup.name;
     const fluentBitAccount = 'fluent-bit';
     const fluentBitRole = cluster.irsaRole('FluentBit', {

@@ -8,6 +8,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
+import { recordSuppression } from '../core/policy-suppression';
 import { nameTags } from '../core/tags';
 import { requireProps } from '../core/props';
 
@@ -65,6 +66,9 @@ export class SecureBucket extends Construct {
       tags: nameTags(props.bucketName, props.tags),
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
+    // Design decisions of every bucket here, so checkov's checks for them do not apply.
+    recordSuppression(this.bucket, 'CKV2_AWS_62', 'nothing consumes object events: Airflow schedules the pipeline by logical date and reads the prefixes itself');
+    recordSuppression(this.bucket, 'CKV_AWS_144', 'one region per environment by design; versioning, KMS and prevent_destroy protect the data, and a replica would double storage');
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
     this.bucketId = this.bucket.id;
@@ -80,6 +84,11 @@ export class SecureBucket extends Construct {
       bucket: this.bucket.id,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
+    if (!props.kmsKeyArn) {
+      const why = 'receives S3 server access logs, which S3 cannot deliver to a bucket whose default encryption is SSE-KMS: SSE-S3 (AES256)';
+      recordSuppression(this.bucket, 'AWS-S3-002', why);
+      recordSuppression(this.bucket, 'CKV_AWS_145', why);
+    }
     new S3BucketServerSideEncryptionConfiguration(this, 'Encryption', {
       bucket: this.bucket.id,
       rule: [

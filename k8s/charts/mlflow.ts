@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { imageUri, type ImageReference, type ResourceRequirements } from '../container';
 import { KubeExternalSecret, KubeSecretStore } from '../imports/external-secrets';
+import { recordK8sSuppression } from '../policy-suppression';
 import { WebService, type AutoscalingProps } from '../web-service';
 import { checkCidr, checkDnsLabel, checkPort, isUnresolved, PropsProblems } from '../validation';
 import { awsApiEgress, chartLabels, checkBucketName, setUpWorkloadChart, type WorkloadChartProps } from './common';
@@ -180,6 +181,7 @@ export class MlflowChart extends Chart {
       },
       monitoring: { prometheusSelectorLabels: props.prometheusSelectorLabels },
     });
+    recordK8sSuppression(this.service.deployment, 'CKV_K8S_35', 'mlflow server takes its backend store URI only as a flag or an environment variable, whose value comes from a Secret synced by External Secrets and is never in a manifest');
     this.trackingUri = this.service.url;
   }
 }

@@ -1,17 +1,26 @@
 /** The `npm run policy` command, as a function of its arguments so tests can run it in-process. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatJson, formatText } from './report';
-import { PolicyInputError, runPolicy } from './run';
+import { buildReport, formatJson, formatText } from './report';
+import { PolicyInputError, collectInputs, runPolicy } from './run';
+import { ScannerError, installScanners, runScanners, scannersReady } from './scanners';
 
 export const DEFAULT_PATHS: readonly string[] = ['cdktf.out', 'dist/k8s'];
 
-export const USAGE = `usage: npm run -s policy -- [--format text|json] [PATH...]
+/** What zizmor reads when the default paths are checked. */
+export const WORKFLOWS_PATH = '.github/workflows';
+
+export const USAGE = `usage: npm run -s policy -- [--format text|json] [--scanners | --no-scanners] [PATH...]
 
 Checks synthesized Terraform JSON (*.tf.json) and Kubernetes YAML (*.yaml, *.yml) against the
-platform policy (docs/policy.md). Directories are searched recursively.
+platform policy (docs/policy.md). Directories are searched recursively. When the scanners'
+environment exists (tools/scanners/.venv), checkov also checks the same files and zizmor checks
+${WORKFLOWS_PATH} (default paths only); their findings are reported in the same format.
 
   --format text|json  output format (default: text)
+  --scanners          require the scanners: create their environment from tools/scanners/uv.lock
+                      when missing (needs python3), fail when they cannot run (npm run scan)
+  --no-scanners       the project's rules only
   PATH                files or directories (default: ${DEFAULT_PATHS.join(' and ')}, whichever exist)
 
 exit status: 0 no unsuppressed finding, 1 any unsuppressed finding (warnings included),
@@ -22,12 +31,16 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** Whether the scanners' environment exists (without `--scanners` they run only then). @default scannersReady */
+  readonly scannersReady?: () => boolean;
 }
 
-type Parsed = { readonly format: 'text' | 'json'; readonly paths: readonly string[] } | { readonly exit: number };
+type ScannerMode = 'auto' | 'require' | 'off';
+type Parsed = { readonly format: 'text' | 'json'; readonly paths: readonly string[]; readonly scanners: ScannerMode } | { readonly exit: number };
 
 function parseArgs(argv: readonly string[], io: CliIo): Parsed {
   let format = 'text';
+  let scanners: ScannerMode = 'auto';
   const paths: string[] = [];
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
@@ -46,6 +59,8 @@ function parseArgs(argv: readonly string[], io: CliIo): Parsed {
         return { exit: 2 };
       }
       format = value;
+    } else if (arg === '--scanners' || arg === '--no-scanners') {
+      scanners = arg === '--scanners' ? 'require' : 'off';
     } else if (arg.startsWith('-')) {
       io.stderr(`policy: unknown option ${arg}\n\n${USAGE}`);
       return { exit: 2 };
@@ -53,7 +68,7 @@ function parseArgs(argv: readonly string[], io: CliIo): Parsed {
       paths.push(arg);
     }
   }
-  return { format: format as 'text' | 'json', paths };
+  return { format: format as 'text' | 'json', paths, scanners };
 }
 
 /** One line for an error the command did not expect: never a stack trace. */
@@ -84,6 +99,7 @@ function run(argv: readonly string[], io: CliIo): number {
   }
 
   let report;
+  const started = process.hrtime.bigint();
   try {
     report = runPolicy(paths, { cwd: io.cwd });
   } catch (error) {
@@ -96,6 +112,23 @@ function run(argv: readonly string[], io: CliIo): number {
   if (report.files.length === 0) {
     io.stderr(`policy: no *.tf.json, *.yaml or *.yml files found in ${paths.join(', ')}\n`);
     return 2;
+  }
+  const rulesSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (parsed.scanners === 'require' || (parsed.scanners === 'auto' && (io.scannersReady ?? scannersReady)())) {
+    try {
+      if (parsed.scanners === 'require') installScanners(io.stderr);
+      const inputs = collectInputs(paths, { cwd: io.cwd }).map((input) => ({ ...input, file: path.relative(io.cwd, input.path) || input.path }));
+      const workflows = useDefaults && fs.existsSync(path.resolve(io.cwd, WORKFLOWS_PATH)) ? [WORKFLOWS_PATH] : [];
+      const scanned = runScanners(inputs, workflows, io.cwd);
+      io.stderr(`policy: project rules ${rulesSeconds.toFixed(1)} s, checkov ${scanned.timings.checkovSeconds.toFixed(1)} s, zizmor ${scanned.timings.zizmorSeconds.toFixed(1)} s\n`);
+      report = buildReport([...report.findings, ...scanned.findings], report.files);
+    } catch (error) {
+      if (!(error instanceof ScannerError)) throw error;
+      io.stderr(`policy: scanners: ${error.message}\n`);
+      return 2;
+    }
+  } else if (parsed.scanners === 'auto' && useDefaults) {
+    io.stderr('policy: project rules only (the scanners are not installed: `npm run scan` creates their environment and runs them)\n');
   }
   io.stdout(parsed.format === 'json' ? formatJson(report) : formatText(report));
   return report.ok ? 0 : 1;

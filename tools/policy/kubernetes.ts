@@ -28,7 +28,8 @@ export interface KubernetesIndex {
   readonly hpaTargets: ReadonlySet<string>;
 }
 
-const POD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+/** Built-in kinds that hold a pod template; any other kind with a `spec.template.spec.containers` list is checked too. */
+const POD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'PodTemplate']);
 const RUN_TO_COMPLETION_KINDS = new Set(['Job', 'CronJob']);
 const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet']);
 
@@ -68,24 +69,37 @@ export function kubernetesObjects(documents: readonly unknown[]): JsonObject[] {
 interface PodTemplate {
   readonly spec: JsonObject;
   readonly labels: Readonly<Record<string, unknown>>;
+  /** The pod's annotations (legacy seccomp and AppArmor settings live there). */
+  readonly annotations: Readonly<Record<string, unknown>>;
+}
+
+function recordOf(value: unknown): JsonObject {
+  return isRecord(value) ? value : {};
+}
+
+function templateOf(template: unknown): PodTemplate | undefined {
+  if (!isRecord(template) || !isRecord(template.spec)) return undefined;
+  const metadata = recordOf(template.metadata);
+  return { spec: template.spec, labels: recordOf(metadata.labels), annotations: recordOf(metadata.annotations) };
 }
 
 function podTemplateOf(object: JsonObject): PodTemplate | undefined {
-  if (!POD_KINDS.has(String(object.kind)) || !isRecord(object.spec)) return undefined;
-  if (object.kind === 'Pod') {
-    const labels = metadataOf(object).labels;
-    return { spec: object.spec, labels: isRecord(labels) ? labels : {} };
+  // A PodTemplate object holds its template at the top level.
+  if (object.kind === 'PodTemplate') return templateOf(object.template);
+  if (!isRecord(object.spec)) return undefined;
+  if (!POD_KINDS.has(String(object.kind))) {
+    // Custom pod-template holders (Argo Rollouts, operators' CRDs) use the Deployment shape.
+    const custom = templateOf(object.spec.template);
+    return custom && Array.isArray(custom.spec.containers) ? custom : undefined;
   }
+  if (object.kind === 'Pod') return templateOf(object);
   let owner: JsonObject = object.spec;
   if (object.kind === 'CronJob') {
     const jobTemplate = owner.jobTemplate;
     if (!isRecord(jobTemplate) || !isRecord(jobTemplate.spec)) return undefined;
     owner = jobTemplate.spec;
   }
-  const template = owner.template;
-  if (!isRecord(template) || !isRecord(template.spec)) return undefined;
-  const labels = isRecord(template.metadata) ? template.metadata.labels : undefined;
-  return { spec: template.spec, labels: isRecord(labels) ? labels : {} };
+  return templateOf(owner.template);
 }
 
 /** Label selector semantics of `metav1.LabelSelector`: null selects nothing, `{}` selects everything. */
@@ -161,6 +175,59 @@ function missingResources(container: JsonObject, resource: 'cpu' | 'memory'): st
   return missing;
 }
 
+/** Host paths that hand a container the node: kube-linter's sensitive-host-mounts and docker-sock, and the other runtime sockets. */
+const SENSITIVE_HOST_PATH = /^\/(?:boot|dev|etc|lib|proc|sys|usr)?\/?$|(?:docker|containerd|crio|cri-dockerd)\.sock$|^\/var\/run\/?$|^\/run\/?$|^\/var\/lib\/kubelet\/?$/;
+
+/** The only capability Pod Security "restricted" lets a container add. */
+const ALLOWED_ADDED_CAPABILITIES = new Set(['NET_BIND_SERVICE']);
+
+function capabilityName(value: unknown): string {
+  return String(value).toUpperCase().replace(/^CAP_/, '');
+}
+
+/** Problems with the volumes of a pod: every hostPath is one (Pod Security "baseline" forbids them). */
+function hostPathProblems(spec: JsonObject): string[] {
+  const containers = [...records(spec.initContainers), ...records(spec.containers), ...records(spec.ephemeralContainers)];
+  return records(spec.volumes).flatMap((volume) => {
+    if (!isRecord(volume.hostPath)) return [];
+    const hostPath = String(volume.hostPath.path);
+    const writable = containers
+      .filter((container) => records(container.volumeMounts).some((mount) => mount.name === volume.name && !isTrue(mount.readOnly)))
+      .map((container) => `"${String(container.name)}"`);
+    const sensitive = SENSITIVE_HOST_PATH.test(hostPath) ? ' (a sensitive host path: it gives the container the node)' : '';
+    const mode = writable.length > 0 ? `, mounted writable by ${writable.join(', ')}` : '';
+    return [`volume "${String(volume.name)}" mounts the host path ${hostPath}${sensitive}${mode}`];
+  });
+}
+
+/** Unconfined seccomp or AppArmor for one container (its own settings, else the pod's); undefined when confined. */
+function confinementProblems(container: JsonObject, podSecurity: JsonObject, annotations: Readonly<Record<string, unknown>>, label: string): string[] {
+  const problems: string[] = [];
+  const security = recordOf(container.securityContext);
+  const name = String(container.name);
+  const seccomp = recordOf(security.seccompProfile).type ?? recordOf(podSecurity.seccompProfile).type;
+  const legacySeccomp = annotations[`container.seccomp.security.alpha.kubernetes.io/${name}`] ?? annotations['seccomp.security.alpha.kubernetes.io/pod'];
+  if (seccomp === 'Unconfined' || (seccomp === undefined && legacySeccomp === 'unconfined')) {
+    problems.push(`${label} runs with seccompProfile Unconfined`);
+  } else if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost' && legacySeccomp !== 'runtime/default' && legacySeccomp !== 'docker/default') {
+    problems.push(`${label} does not set seccompProfile.type: RuntimeDefault (pod or container securityContext)`);
+  }
+  const appArmor = recordOf(security.appArmorProfile).type ?? recordOf(podSecurity.appArmorProfile).type;
+  const legacyAppArmor = annotations[`container.apparmor.security.beta.kubernetes.io/${name}`];
+  if (appArmor === 'Unconfined' || (appArmor === undefined && legacyAppArmor === 'unconfined')) {
+    problems.push(`${label} runs with AppArmor unconfined`);
+  }
+  return problems;
+}
+
+/** A pod on the `default` service account that mounts its token: any pod of the namespace has the same identity. */
+function serviceAccountProblem(spec: JsonObject): string | undefined {
+  const account = spec.serviceAccountName ?? spec.serviceAccount;
+  if (account !== undefined && account !== '' && account !== 'default') return undefined;
+  if (isFalse(spec.automountServiceAccountToken)) return undefined;
+  return `pod runs as the default service account and ${spec.automountServiceAccountToken === undefined ? 'does not set automountServiceAccountToken: false' : 'mounts its token'}`;
+}
+
 function checkPod(object: JsonObject, template: PodTemplate, address: string): RawFinding[] {
   const found: RawFinding[] = [];
   const add = (ruleId: string, message: string): void => {
@@ -169,6 +236,10 @@ function checkPod(object: JsonObject, template: PodTemplate, address: string): R
   const spec = template.spec;
   const hostNamespaces = ['hostNetwork', 'hostPID', 'hostIPC'].filter((key) => isTrue(spec[key]));
   if (hostNamespaces.length > 0) add('K8S-SEC-005', `pod sets ${hostNamespaces.map((key) => `${key}: true`).join(', ')}`);
+
+  for (const problem of hostPathProblems(spec)) add('K8S-SEC-006', problem);
+  const serviceAccount = serviceAccountProblem(spec);
+  if (serviceAccount) add('K8S-SEC-008', serviceAccount);
 
   const podSecurity = isRecord(spec.securityContext) ? spec.securityContext : {};
   const runsToCompletion =
@@ -188,6 +259,18 @@ function checkPod(object: JsonObject, template: PodTemplate, address: string): R
     const runAsNonRoot = security.runAsNonRoot ?? podSecurity.runAsNonRoot;
     if (runAsUser === 0) add('K8S-SEC-002', `${label} runs as UID 0 (runAsUser: 0)`);
     else if (!isTrue(runAsNonRoot)) add('K8S-SEC-002', `${label} does not set runAsNonRoot: true (pod or container securityContext)`);
+    // GID 0 owns much of a container image's file system: root's group is root in all but name.
+    if (toNumber(security.runAsGroup ?? podSecurity.runAsGroup) === 0) add('K8S-SEC-002', `${label} runs with GID 0 (runAsGroup: 0)`);
+
+    const capabilities = recordOf(security.capabilities);
+    const added = Array.isArray(capabilities.add) ? capabilities.add.map(capabilityName) : [];
+    const forbidden = added.filter((capability) => !ALLOWED_ADDED_CAPABILITIES.has(capability));
+    if (forbidden.length > 0) add('K8S-SEC-007', `${label} adds capabilities ${forbidden.join(', ')}`);
+    const dropped = Array.isArray(capabilities.drop) ? capabilities.drop.map(capabilityName) : [];
+    if (!dropped.includes('ALL')) add('K8S-SEC-007', `${label} does not drop ALL capabilities (securityContext.capabilities.drop)`);
+
+    for (const problem of confinementProblems(container, podSecurity, template.annotations, label)) add('K8S-SEC-009', problem);
+    if (security.procMount === 'Unmasked') add('K8S-SEC-010', `${label} sets procMount: Unmasked`);
 
     if (!isTrue(security.readOnlyRootFilesystem)) {
       add('K8S-SEC-003', `${label} does not set securityContext.readOnlyRootFilesystem: true`);

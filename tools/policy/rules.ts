@@ -19,18 +19,18 @@ export const rules: readonly PolicyRule[] = [
     id: 'AWS-RDS-001',
     severity: 'error',
     target: 'terraform',
-    title: '`aws_db_instance` has `storage_encrypted = true`',
+    title: '`aws_db_instance` and `aws_rds_cluster` have `storage_encrypted = true` (Aurora Serverless v1 is always encrypted)',
     message: 'RDS instance storage is not encrypted at rest',
     fix: 'Set `storage_encrypted = true` (and `kms_key_id` for a customer-managed key); an existing instance is encrypted by restoring an encrypted snapshot copy.',
     link: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html',
-    checkov: ['CKV_AWS_16'],
+    checkov: ['CKV_AWS_16', 'CKV_AWS_96'],
     kubeLinter: [],
   },
   {
     id: 'AWS-RDS-002',
     severity: 'error',
     target: 'terraform',
-    title: '`aws_db_instance` is not `publicly_accessible`',
+    title: '`aws_db_instance`, `aws_rds_cluster` and `aws_rds_cluster_instance` are not `publicly_accessible`',
     message: 'RDS instance is publicly accessible',
     fix: 'Remove `publicly_accessible` (default false) and reach the database from inside the VPC.',
     link: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html',
@@ -41,7 +41,7 @@ export const rules: readonly PolicyRule[] = [
     id: 'AWS-RDS-003',
     severity: 'error',
     target: 'terraform',
-    title: '`aws_db_instance` sets `manage_master_user_password = true` and no `password`',
+    title: '`aws_db_instance` and `aws_rds_cluster` set `manage_master_user_password = true` and no (master) password; replicas inherit theirs',
     message: 'RDS master password is in configuration and state instead of Secrets Manager',
     fix: 'Remove `password` and set `manage_master_user_password = true`; read the secret ARN from `master_user_secret`.',
     link: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html',
@@ -52,7 +52,7 @@ export const rules: readonly PolicyRule[] = [
     id: 'AWS-RDS-004',
     severity: 'error',
     target: 'terraform',
-    title: '`aws_db_instance` has `backup_retention_period` > 0',
+    title: '`aws_db_instance` has `backup_retention_period` > 0; `aws_rds_cluster` does not set it to 0 (its default is 1)',
     message: 'RDS automated backups are disabled or not configured',
     fix: 'Set `backup_retention_period` to the number of days to keep automated backups (1-35).',
     link: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html',
@@ -63,11 +63,22 @@ export const rules: readonly PolicyRule[] = [
     id: 'AWS-RDS-005',
     severity: 'warning',
     target: 'terraform',
-    title: '`aws_db_instance` has `deletion_protection = true`',
+    title: '`aws_db_instance` and `aws_rds_cluster` have `deletion_protection = true`',
     message: 'RDS instance can be deleted without first turning off deletion protection',
     fix: 'Set `deletion_protection = true` (suppress with a reason for throw-away environments).',
     link: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html',
-    checkov: ['CKV_AWS_293'],
+    checkov: ['CKV_AWS_293', 'CKV_AWS_139'],
+    kubeLinter: [],
+  },
+  {
+    id: 'AWS-RDS-006',
+    severity: 'error',
+    target: 'terraform',
+    title: '`aws_db_instance` and `aws_rds_cluster` of MySQL, MariaDB, PostgreSQL and Aurora engines have `iam_database_authentication_enabled = true`',
+    message: 'RDS IAM database authentication is off',
+    fix: 'Set `iam_database_authentication_enabled = true`, so workloads can connect with short-lived IAM tokens instead of a shared password.',
+    link: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.html',
+    checkov: ['CKV_AWS_161', 'CKV_AWS_162'],
     kubeLinter: [],
   },
   // ---- ECR ----------------------------------------------------------------------------
@@ -93,6 +104,17 @@ export const rules: readonly PolicyRule[] = [
     checkov: ['CKV_AWS_163'],
     kubeLinter: [],
   },
+  {
+    id: 'AWS-ECR-003',
+    severity: 'error',
+    target: 'terraform',
+    title: '`aws_ecr_repository` is encrypted with KMS (`encryption_configuration.encryption_type = "KMS"`)',
+    message: 'ECR repository is not encrypted with a KMS key',
+    fix: 'Set `encryption_configuration { encryption_type = "KMS", kms_key = <key arn> }` (only when the repository is created: changing it replaces the repository).',
+    link: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html',
+    checkov: ['CKV_AWS_136'],
+    kubeLinter: [],
+  },
   // ---- S3 -----------------------------------------------------------------------------
   {
     id: 'AWS-S3-001',
@@ -109,8 +131,8 @@ export const rules: readonly PolicyRule[] = [
     id: 'AWS-S3-002',
     severity: 'error',
     target: 'terraform',
-    title: 'each `aws_s3_bucket` has an `aws_s3_bucket_server_side_encryption_configuration` (same file)',
-    message: 'S3 bucket has no server-side encryption configuration',
+    title: 'each `aws_s3_bucket` has an `aws_s3_bucket_server_side_encryption_configuration` (same file) whose default `sse_algorithm` is `aws:kms` or `aws:kms:dsse`',
+    message: 'S3 bucket is not encrypted with KMS by default',
     fix: 'Add an `aws_s3_bucket_server_side_encryption_configuration` with `bucket = <bucket>.id` and an `aws:kms` default rule.',
     link: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/serv-side-encryption.html',
     checkov: ['CKV_AWS_19', 'CKV_AWS_145'],
@@ -173,12 +195,23 @@ export const rules: readonly PolicyRule[] = [
     checkov: ['CKV_AWS_38'],
     kubeLinter: [],
   },
+  {
+    id: 'AWS-EKS-003',
+    severity: 'error',
+    target: 'terraform',
+    title: '`aws_eks_cluster` sends every control-plane log type to CloudWatch (`enabled_cluster_log_types`: api, audit, authenticator, controllerManager, scheduler)',
+    message: 'EKS control-plane logging is incomplete',
+    fix: 'Set `enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]` and create the `/aws/eks/<name>/cluster` log group with retention and a KMS key.',
+    link: 'https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html',
+    checkov: ['CKV_AWS_37'],
+    kubeLinter: [],
+  },
   // ---- EC2 ----------------------------------------------------------------------------
   {
     id: 'AWS-EC2-001',
     severity: 'error',
     target: 'terraform',
-    title: '`aws_launch_template` and `aws_instance` require IMDSv2 (`metadata_options.http_tokens = "required"`)',
+    title: '`aws_launch_template`, `aws_launch_configuration` and `aws_instance` require IMDSv2 (`metadata_options.http_tokens = "required"`) or turn IMDS off (`http_endpoint = "disabled"`)',
     message: 'instance metadata service v1 is allowed',
     fix: 'Set `metadata_options { http_tokens = "required" }` (and `http_put_response_hop_limit = 2` for containers that need IMDS).',
     link: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html',
@@ -189,11 +222,11 @@ export const rules: readonly PolicyRule[] = [
     id: 'AWS-EC2-002',
     severity: 'error',
     target: 'terraform',
-    title: 'EBS volumes of `aws_launch_template` (`block_device_mappings`) and `aws_instance` (root and EBS block devices) are encrypted',
+    title: 'EBS volumes are encrypted: `aws_ebs_volume`, `aws_launch_template` (`block_device_mappings`), `aws_instance` and `aws_launch_configuration` (declared root and EBS block devices)',
     message: 'EBS volume is not encrypted',
     fix: 'Set `encrypted = true` (launch templates: `ebs { encrypted = "true" }`) and `kms_key_id` on every block device, including `root_block_device` of an instance.',
     link: 'https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html',
-    checkov: ['CKV_AWS_8'],
+    checkov: ['CKV_AWS_8', 'CKV_AWS_3'],
     kubeLinter: [],
   },
   {
@@ -212,7 +245,7 @@ export const rules: readonly PolicyRule[] = [
     id: 'AWS-LOG-001',
     severity: 'warning',
     target: 'terraform',
-    title: '`aws_cloudwatch_log_group` sets `retention_in_days`',
+    title: '`aws_cloudwatch_log_group` sets `retention_in_days` (0, "never expire", is an explicit choice and passes)',
     message: 'log group keeps logs forever',
     fix: 'Set `retention_in_days` to the retention your data classification requires.',
     link: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#SettingLogRetention',
@@ -230,16 +263,39 @@ export const rules: readonly PolicyRule[] = [
     checkov: ['CKV_AWS_158'],
     kubeLinter: [],
   },
+  // ---- KMS ----------------------------------------------------------------------------
+  {
+    id: 'AWS-KMS-001',
+    severity: 'error',
+    target: 'terraform',
+    title: 'symmetric (and HMAC) `aws_kms_key`s have `enable_key_rotation = true`',
+    message: 'KMS key material is never rotated',
+    fix: 'Set `enable_key_rotation = true` (and `rotation_period_in_days` if a year is too long).',
+    link: 'https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html',
+    checkov: ['CKV_AWS_7'],
+    kubeLinter: [],
+  },
   // ---- IAM ----------------------------------------------------------------------------
   {
     id: 'AWS-IAM-001',
     severity: 'error',
     target: 'terraform',
-    title: 'no IAM policy statement allows Action `*` on Resource `*` (`aws_iam_policy_document` data, JSON `policy` attributes)',
+    title: 'no IAM policy statement allows Action `*`, on any resource (`aws_iam_policy_document` data, JSON `policy` attributes, role and SSO permission-set inline policies)',
     message: 'IAM policy grants full administrative access',
     fix: 'List the actions and resource ARNs the principal needs; use AWS managed job-function policies for humans.',
     link: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
-    checkov: ['CKV_AWS_1', 'CKV_AWS_62'],
+    checkov: ['CKV_AWS_1', 'CKV_AWS_62', 'CKV_AWS_63', 'CKV_AWS_49'],
+    kubeLinter: [],
+  },
+  {
+    id: 'AWS-IAM-002',
+    severity: 'error',
+    target: 'terraform',
+    title: 'no AWS managed administrator policy (`AdministratorAccess`, `IAMFullAccess`, ...) is attached to a role, user, group or SSO permission set',
+    message: 'an AWS managed administrator policy is attached',
+    fix: 'Attach a customer-managed policy listing the actions and resources the principal needs (CI: the plan and apply roles of the layer).',
+    link: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html',
+    checkov: ['CKV_AWS_274'],
     kubeLinter: [],
   },
   // ---- Kubernetes workloads -----------------------------------------------------------
@@ -258,7 +314,7 @@ export const rules: readonly PolicyRule[] = [
     id: 'K8S-SEC-002',
     severity: 'error',
     target: 'kubernetes',
-    title: '`runAsNonRoot: true` (pod or container) and `runAsUser` not 0',
+    title: '`runAsNonRoot: true` (pod or container), and neither `runAsUser` nor `runAsGroup` 0',
     message: 'container may run as root',
     fix: 'Set `securityContext.runAsNonRoot: true` and a non-zero `runAsUser` on the pod or the container.',
     link: K8S_SECURITY_CONTEXT,
@@ -297,6 +353,61 @@ export const rules: readonly PolicyRule[] = [
     link: K8S_POD_SECURITY,
     checkov: ['CKV_K8S_17', 'CKV_K8S_18', 'CKV_K8S_19'],
     kubeLinter: ['host-network', 'host-pid', 'host-ipc'],
+  },
+  {
+    id: 'K8S-SEC-006',
+    severity: 'error',
+    target: 'kubernetes',
+    title: 'no `hostPath` volumes (sensitive paths, runtime sockets and writable mounts are named in the finding)',
+    message: 'pod mounts a host path',
+    fix: 'Use an `emptyDir`, a ConfigMap/Secret or a PersistentVolumeClaim; node agents that need the host run from a Helm chart with a reviewed suppression.',
+    link: K8S_POD_SECURITY,
+    checkov: ['CKV_K8S_27'],
+    kubeLinter: ['sensitive-host-mounts', 'docker-sock', 'writable-host-mount'],
+  },
+  {
+    id: 'K8S-SEC-007',
+    severity: 'error',
+    target: 'kubernetes',
+    title: 'every container drops `ALL` capabilities and adds none but `NET_BIND_SERVICE`',
+    message: 'container keeps or adds Linux capabilities',
+    fix: 'Set `securityContext.capabilities: { drop: ["ALL"] }`; add back `NET_BIND_SERVICE` only, and only to bind a port below 1024.',
+    link: K8S_POD_SECURITY,
+    checkov: ['CKV_K8S_25', 'CKV_K8S_28', 'CKV_K8S_37', 'CKV_K8S_39'],
+    kubeLinter: ['drop-net-raw-capability'],
+  },
+  {
+    id: 'K8S-SEC-008',
+    severity: 'error',
+    target: 'kubernetes',
+    title: 'a pod on the `default` service account sets `automountServiceAccountToken: false`',
+    message: 'pod mounts the default service account token',
+    fix: 'Give the workload its own ServiceAccount (IRSA needs one), or set `automountServiceAccountToken: false` on the pod spec.',
+    link: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting',
+    checkov: ['CKV_K8S_38'],
+    kubeLinter: ['default-service-account'],
+  },
+  {
+    id: 'K8S-SEC-009',
+    severity: 'error',
+    target: 'kubernetes',
+    title: 'seccomp `RuntimeDefault` (or `Localhost`) on every container, and neither seccomp nor AppArmor `Unconfined`',
+    message: 'container is not confined by seccomp or AppArmor',
+    fix: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod; remove `Unconfined` seccomp and AppArmor profiles and annotations.',
+    link: 'https://kubernetes.io/docs/tutorials/security/seccomp/',
+    checkov: ['CKV_K8S_31'],
+    kubeLinter: [],
+  },
+  {
+    id: 'K8S-SEC-010',
+    severity: 'error',
+    target: 'kubernetes',
+    title: 'no `procMount: Unmasked`',
+    message: 'container unmasks /proc',
+    fix: 'Remove `securityContext.procMount` (the default masks the sensitive parts of /proc).',
+    link: K8S_POD_SECURITY,
+    checkov: [],
+    kubeLinter: ['unsafe-proc-mount'],
   },
   {
     id: 'K8S-RES-001',
@@ -402,20 +513,42 @@ export const rules: readonly PolicyRule[] = [
 
 const byId = new Map(rules.map((rule) => [rule.id, rule]));
 
-/** The rule with this id, or undefined. */
+/** checkov (`CKV_AWS_144`, `CKV2_AWS_62`, `CKV_K8S_15`) and zizmor (`zizmor/cache-poisoning`) ids: the second gate's rules. */
+export function isScannerRuleId(id: string): boolean {
+  return /^CKV2?_[A-Z0-9]+_\d+$/.test(id) || /^zizmor\/[a-z0-9-]+$/.test(id);
+}
+
+/** A description of a scanner id, for the JSON report and suppression checks (the scanner documents the check itself). */
+export function scannerRule(id: string): PolicyRule {
+  const zizmor = id.startsWith('zizmor/');
+  const name = zizmor ? id.slice('zizmor/'.length) : id;
+  return {
+    id,
+    severity: 'error',
+    target: 'scanner',
+    title: zizmor ? `zizmor audit ${name}` : `checkov check ${id}`,
+    message: zizmor ? `zizmor finding ${name}` : `checkov check ${id} failed`,
+    fix: zizmor ? 'Follow the audit\'s documentation, or suppress with `# zizmor: ignore[ID] reason` on the flagged line.' : 'Follow the check\'s guideline, or `suppress(resource, ID, reason)` / `suppressK8s(object, ID, reason)` next to the resource.',
+    link: zizmor ? `https://docs.zizmor.sh/audits/#${name}` : 'https://www.checkov.io/5.Policy%20Index/all.html',
+    checkov: zizmor ? [] : [id],
+    kubeLinter: [],
+  };
+}
+
+/** The rule with this id (a scanner id gets a generic description), or undefined. */
 export function findRule(id: string): PolicyRule | undefined {
-  return byId.get(id);
+  return byId.get(id) ?? (isScannerRuleId(id) ? scannerRule(id) : undefined);
 }
 
 /** The rule with this id; throws on an unknown id (a bug in a check). */
 export function ruleOf(id: string): PolicyRule {
-  const rule = byId.get(id);
+  const rule = findRule(id);
   if (!rule) throw new Error(`policy: unknown rule id ${id}`);
   return rule;
 }
 
 /** Rules about the checker's own inputs cannot be suppressed. */
 export function isSuppressible(id: string): boolean {
-  const rule = byId.get(id);
+  const rule = findRule(id);
   return rule !== undefined && rule.target !== 'policy';
 }

@@ -5,11 +5,11 @@
  * - cdk8s: `suppressK8s(apiObject, 'K8S-SEC-003', 'why')` adds the annotation
  *   `policy.mlops-platform.dev/suppress: "K8S-SEC-003=why"`.
  */
-import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { PolicySuppressionAspect, recordSuppression } from '../../constructs/core/policy-suppression';
 import { ruleOf } from './rules';
-import { SUPPRESSION_ANNOTATION, formatSuppressionAnnotation, parseSuppressionAnnotation, suppressionProblem } from './suppressions';
+import { suppressionProblem } from './suppressions';
+import { recordK8sSuppression } from '../../k8s/policy-suppression';
 
 // The recording itself is the library's (`constructs/core/policy-suppression.ts`); this adds the rule-table check.
 export { PolicySuppressionAspect };
@@ -36,16 +36,9 @@ export function suppress(construct: IConstruct, ruleId: string, reason: string):
  */
 export function suppressK8s(apiObject: IConstruct, ruleId: string, reason: string): void {
   const { id, why } = validated(apiObject, ruleId, reason);
-  if (ruleOf(id).target !== 'kubernetes') {
+  if (ruleOf(id).target !== 'kubernetes' && !id.startsWith('CKV_K8S_')) {
     throw new Error(`policy suppression on ${apiObject.node.path}: rule ${id} does not apply to Kubernetes objects`);
   }
-  if (why.includes(';')) {
-    throw new Error(`policy suppression on ${apiObject.node.path}: the reason must not contain ";" (it separates suppressions)`);
-  }
-  const target = ApiObject.of(apiObject);
-  const annotations = (target.metadata.toJson() as { annotations?: Record<string, string> }).annotations ?? {};
-  const current = parseSuppressionAnnotation(annotations[SUPPRESSION_ANNOTATION]);
-  const merged = new Map(current.valid);
-  merged.set(id, why);
-  target.metadata.addAnnotation(SUPPRESSION_ANNOTATION, formatSuppressionAnnotation(merged));
+  // The recording is the library's (k8s/policy-suppression.ts), which also refuses a reason with ";".
+  recordK8sSuppression(apiObject, id, why);
 }

@@ -6,8 +6,11 @@
  */
 export type Severity = 'error' | 'warning';
 
-/** What a rule reads: synthesized Terraform JSON, Kubernetes objects, or the policy inputs themselves. */
-export type RuleTarget = 'terraform' | 'kubernetes' | 'policy';
+/**
+ * What a rule reads: synthesized Terraform JSON, Kubernetes objects, the policy inputs themselves,
+ * or (for checkov and zizmor ids) whatever that scanner reads.
+ */
+export type RuleTarget = 'terraform' | 'kubernetes' | 'policy' | 'scanner';
 
 export interface PolicyRule {
   /** Stable id, e.g. `AWS-RDS-001`; suppressions name it, so never reuse or renumber one. */

@@ -24,9 +24,9 @@ function write(relative: string, text: string): void {
   fs.writeFileSync(file, text);
 }
 
-/** The real command, as `npm run policy` runs it. */
+/** The real command, as `npm run policy` runs it (project rules only: scanners.test.ts covers the scanners). */
 function policy(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [runTs, cli, ...args], { cwd: dir, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [runTs, cli, '--no-scanners', ...args], { cwd: dir, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -34,7 +34,7 @@ function policy(...args: string[]): { status: number | null; stdout: string; std
 function inProcess(...args: string[]): { status: number; stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
-  const status = runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir });
+  const status = runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir, scannersReady: () => false });
   return { status, stdout, stderr };
 }
 
@@ -123,6 +123,7 @@ describe('runCli', () => {
       },
       stderr: (text) => (stderr += text),
       cwd: dir,
+      scannersReady: () => false,
     });
     expect(status).toBe(2);
     expect(stderr).toBe('policy: unexpected error: write EPIPE\n');

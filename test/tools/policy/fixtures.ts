@@ -19,12 +19,14 @@ export const secureDb: Json = {
   username: 'mlflow',
   backup_retention_period: 7,
   deletion_protection: true,
+  iam_database_authentication_enabled: true,
 };
 
 export const secureRepository: Json = {
   name: 'model-server',
   image_tag_mutability: 'IMMUTABLE',
   image_scanning_configuration: { scan_on_push: true },
+  encryption_configuration: { encryption_type: 'KMS', kms_key: ref('aws_kms_key', 'registry', 'arn') },
 };
 
 export function secureBucket(name: string): Record<string, Record<string, Json>> {
@@ -64,6 +66,7 @@ export const secureCluster: Json = {
   role_arn: ref('aws_iam_role', 'cluster', 'arn'),
   vpc_config: { subnet_ids: ['subnet-1'], endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] },
   encryption_config: { resources: ['secrets'], provider: { key_arn: ref('aws_kms_key', 'eks', 'arn') } },
+  enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
 };
 
 export const secureLaunchTemplate: Json = {
@@ -137,7 +140,8 @@ export function secureContainer(name = 'app'): Json {
 
 export function podSpec(): Json {
   return {
-    securityContext: { runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 },
+    securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+    serviceAccountName: 'model-server',
     containers: [secureContainer()],
   };
 }
@@ -203,4 +207,54 @@ export function podSpecOf(object: Json): Json {
   if (object.kind === 'Pod') return spec;
   if (object.kind === 'CronJob') return (((spec.jobTemplate as Json).spec as Json).template as Json).spec as Json;
   return (spec.template as Json).spec as Json;
+}
+
+// ---- Hardened fixtures of the kinds the gap rules added (each passes every rule on its own) ----
+
+export const secureRdsCluster: Json = {
+  cluster_identifier: 'mlflow',
+  engine: 'aurora-postgresql',
+  storage_encrypted: true,
+  kms_key_id: ref('aws_kms_key', 'data', 'arn'),
+  manage_master_user_password: true,
+  master_username: 'mlflow',
+  backup_retention_period: 7,
+  deletion_protection: true,
+  iam_database_authentication_enabled: true,
+};
+
+export const secureRdsClusterInstance: Json = {
+  cluster_identifier: ref('aws_rds_cluster', 'mlflow'),
+  instance_class: 'db.r6g.large',
+  engine: 'aurora-postgresql',
+  publicly_accessible: false,
+};
+
+export const secureLaunchConfiguration: Json = {
+  name_prefix: 'workers-',
+  image_id: 'ami-123',
+  instance_type: 't4g.small',
+  metadata_options: { http_endpoint: 'enabled', http_tokens: 'required' },
+  root_block_device: { encrypted: true, volume_size: 20 },
+};
+
+export const secureEbsVolume: Json = { availability_zone: 'eu-west-1a', size: 20, encrypted: true, kms_key_id: ref('aws_kms_key', 'ebs', 'arn') };
+
+export const secureKmsKey: Json = { description: 'data', enable_key_rotation: true, deletion_window_in_days: 30 };
+
+/** Kinds that hold a pod template, each with the compliant pod spec. */
+export function podHolder(kind: 'ReplicationController' | 'ReplicaSet' | 'PodTemplate' | 'Rollout', name = 'server'): Json {
+  const labels = { app: name };
+  const template = { metadata: { labels }, spec: podSpec() };
+  const metadata = { name, namespace: 'ml' };
+  switch (kind) {
+    case 'ReplicationController':
+      return { apiVersion: 'v1', kind, metadata, spec: { replicas: 1, selector: labels, template } };
+    case 'PodTemplate':
+      return { apiVersion: 'v1', kind, metadata, template };
+    case 'Rollout':
+      return { apiVersion: 'argoproj.io/v1alpha1', kind, metadata, spec: { replicas: 1, selector: { matchLabels: labels }, template } };
+    default:
+      return { apiVersion: 'apps/v1', kind, metadata, spec: { replicas: 1, selector: { matchLabels: labels }, template } };
+  }
 }

@@ -79,7 +79,7 @@ describe('runPolicy', () => {
     );
     const report = runPolicy([dir], { cwd: dir });
     const ids = [...new Set(report.findings.map((f) => f.ruleId))].sort();
-    expect(ids).toEqual(['K8S-AVL-001', 'K8S-IMG-001', 'K8S-PRB-001', 'K8S-PRB-002', 'K8S-RES-001', 'K8S-RES-002', 'K8S-SEC-002', 'K8S-SEC-003', 'K8S-SEC-004']);
+    expect(ids).toEqual(['K8S-AVL-001', 'K8S-IMG-001', 'K8S-PRB-001', 'K8S-PRB-002', 'K8S-RES-001', 'K8S-RES-002', 'K8S-SEC-002', 'K8S-SEC-003', 'K8S-SEC-004', 'K8S-SEC-007', 'K8S-SEC-008', 'K8S-SEC-009']);
     expect(new Set(report.findings.map((f) => `${f.address} ${f.resource}`))).toEqual(new Set(['Deployment/ml/mlflow kubernetes_manifest.mlflow']));
   });
 
@@ -256,7 +256,7 @@ describe('checkTerraform cross-resource details', () => {
     const byName = tf({
       ...bucket,
       aws_s3_bucket_public_access_block: { data: { bucket: 'mlops-raw', block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } },
-      aws_s3_bucket_server_side_encryption_configuration: { data: { bucket: 'mlops-raw' } },
+      aws_s3_bucket_server_side_encryption_configuration: { data: { bucket: 'mlops-raw', rule: { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } } } },
       aws_s3_bucket_versioning: { data: { bucket: 'mlops-raw', versioning_configuration: { status: 'Enabled' } } },
     });
     expect(checkTerraform(byName, 'a.tf.json')).toEqual([]);

@@ -47,6 +47,7 @@ function dataStack(): { stack: TerraformStack; db: DbInstance; logs: Construct }
     manageMasterUserPassword: true,
     backupRetentionPeriod: 7,
     deletionProtection: false,
+    iamDatabaseAuthenticationEnabled: true,
   });
   const logs = new Construct(stack, 'Logs');
   new CloudwatchLogGroup(logs, 'Airflow', { name: '/mlops/airflow', retentionInDays: 30 });
