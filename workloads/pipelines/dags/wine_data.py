@@ -8,13 +8,11 @@ object, so a rerun or a backfill of a day replaces the day instead of adding to 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import dag, task
 from airflow.sdk.exceptions import AirflowFailException
 
 from mlops_pipelines import airflow_support as support
-from mlops_pipelines import data
 
 
 @dag(
@@ -30,10 +28,14 @@ from mlops_pipelines import data
 def wine_data() -> None:
     @task
     def ingest(ds: str | None = None) -> int:
+        from mlops_pipelines import data  # imported when the task runs: parsing stays fast
+
         return data.ingest(support.s3(), support.settings(), support.logical_day(ds))
 
     @task
     def validate(rows: int, ds: str | None = None) -> dict[str, object]:
+        from mlops_pipelines import data  # imported when the task runs: parsing stays fast
+
         try:
             return data.validate(support.s3(), support.settings(), support.logical_day(ds))
         except data.ValidationFailed as failed:
@@ -42,13 +44,16 @@ def wine_data() -> None:
 
     @task
     def transform(validated: dict[str, object], ds: str | None = None) -> int:
+        from mlops_pipelines import data  # imported when the task runs: parsing stays fast
+
         return data.transform(support.s3(), support.settings(), support.logical_day(ds))
 
     @task(outlets=[support.WINE_FEATURES])
-    def publish(rows: int, ds: str | None = None) -> int:
+    def publish(rows: int, ds: str | None = None, dag_run: object = None) -> int:
+        from mlops_pipelines import data  # imported when the task runs: parsing stays fast
+
         published = data.publish(support.s3(), support.settings(), support.logical_day(ds))
-        context: Any = get_current_context()
-        support.push_outcome(support.DATA_PIPELINE, True, published, context)
+        support.push_outcome(support.DATA_PIPELINE, True, published, {"dag_run": dag_run})
         return published
 
     publish(transform(validate(ingest())))

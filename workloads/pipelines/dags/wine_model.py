@@ -8,12 +8,10 @@ the current champion on the held-out rows. No work happens when this file is par
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import dag, task
 
 from mlops_pipelines import airflow_support as support
-from mlops_pipelines import model
 
 
 @dag(
@@ -29,22 +27,29 @@ from mlops_pipelines import model
 def wine_model() -> None:
     @task
     def train() -> dict[str, str]:
+        from mlops_pipelines import model  # imported when the task runs: parsing stays fast
+
         return model.train(support.s3(), support.settings())
 
     @task
     def evaluate(trained: dict[str, str]) -> dict[str, str]:
+        from mlops_pipelines import model  # imported when the task runs: parsing stays fast
+
         model.evaluate(support.s3(), support.settings(), trained)
         return trained
 
     @task
     def register(trained: dict[str, str]) -> str:
+        from mlops_pipelines import model  # imported when the task runs: parsing stays fast
+
         return model.register(support.settings(), trained)
 
     @task
-    def promote(version: str) -> dict[str, object]:
+    def promote(version: str, dag_run: object = None) -> dict[str, object]:
+        from mlops_pipelines import model  # imported when the task runs: parsing stays fast
+
         promotion = model.promote(support.s3(), support.settings(), version)
-        context: Any = get_current_context()
-        support.push_outcome(support.MODEL_PIPELINE, True, 1, context)
+        support.push_outcome(support.MODEL_PIPELINE, True, 1, {"dag_run": dag_run})
         return {"version": promotion.version, "promoted": promotion.promoted, "summary": promotion.describe()}
 
     promote(register(evaluate(train())))

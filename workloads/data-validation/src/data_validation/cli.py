@@ -24,7 +24,9 @@ log = logging.getLogger("data_validation")
 
 def new_partitions(client: s3.S3Client, settings: Settings) -> list[dt.date]:
     """Raw partitions that have no report yet: what arrived since the last run."""
-    days = sorted({d for k in s3.list_keys(client, settings.raw_bucket, layout.raw_prefix()) if (d := layout.day_of_key(k, layout.raw_prefix()))})
+    days = sorted(
+        {d for k in s3.list_keys(client, settings.raw_bucket, layout.raw_prefix()) if (d := layout.day_of_key(k, layout.raw_prefix()))}
+    )
     return [d for d in days if not s3.exists(client, settings.processed_bucket, layout.report_key(d))]
 
 
@@ -46,16 +48,16 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     started = time.monotonic()
     try:
         settings = Settings.from_env(os.environ if environ is None else environ)
-    except ConfigError as error:
-        print(f"data-validation: {error}", file=sys.stderr)
+    except ConfigError as config_error:
+        print(f"data-validation: {config_error}", file=sys.stderr)
         return 2
     client = s3.client()
     results: list[ValidationResult] = []
     errors: list[str] = []
     try:
         results, errors = run(settings, client)
-    except Exception as error:  # anything unexpected still gets its failure pushed below
-        errors.append(f"run failed: {type(error).__name__}: {error}")
+    except Exception as run_error:  # anything unexpected still gets its failure pushed below
+        errors.append(f"run failed: {type(run_error).__name__}: {run_error}")
     failed = [r for r in results if not r.valid]
     for result in results:
         state = "passed" if result.valid else "FAILED"
@@ -75,9 +77,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     )
     try:
         push(settings.pushgateway_url, outcome)
-    except OSError as error:
+    except OSError as push_error:
         # The run's verdict stands; a lost push shows up as a stale last-run timestamp.
-        print(f"error: could not push metrics to {settings.pushgateway_url}: {error}", file=sys.stderr)
+        print(f"error: could not push metrics to {settings.pushgateway_url}: {push_error}", file=sys.stderr)
         return 1
     if failed or errors:
         names = sorted({c.describe() for r in failed for c in r.failed_checks})

@@ -39,10 +39,11 @@ class ValidationFailed(RuntimeError):
 
 def source_frame() -> pd.DataFrame:
     """The whole data set with a stable ``record_id`` per sample, shuffled once (seeded) so every batch mixes cultivars."""
-    frame = load_wine(as_frame=True).frame.rename(columns=_SKLEARN_RENAMES)
+    frame: pd.DataFrame = load_wine(as_frame=True).frame.rename(columns=_SKLEARN_RENAMES)
     frame.insert(0, ID_COLUMN, np.arange(len(frame), dtype="int64"))
     order = np.random.default_rng(_SEED).permutation(len(frame))
-    return frame.iloc[order].reset_index(drop=True)
+    shuffled: pd.DataFrame = frame.iloc[order].reset_index(drop=True)
+    return shuffled
 
 
 def batch_for(day: dt.date) -> pd.DataFrame:
@@ -97,4 +98,3 @@ def publish(s3: S3Client, settings: PipelineSettings, day: dt.date) -> int:
     body = read_object(s3, settings.processed_bucket, layout.features_key(day))
     write_object(s3, settings.processed_bucket, layout.published_key(day), body)
     return len(pd.read_csv(io.BytesIO(body)))
-

@@ -55,7 +55,8 @@ def split(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def inputs(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.drop(columns=[ID_COLUMN, TARGET_COLUMN])
+    # All doubles: the logged signature then accepts any number for every feature (an int column would refuse 12.5).
+    return frame.drop(columns=[ID_COLUMN, TARGET_COLUMN]).astype("float64")
 
 
 def score(model: Any, held_out: pd.DataFrame) -> dict[str, float]:
@@ -72,6 +73,13 @@ def _use(settings: PipelineSettings) -> None:
     mlflow.set_experiment(EXPERIMENT)
 
 
+def _requirements() -> list[str]:
+    # Stated, not inferred: MLflow's inference imports the model in a subprocess or asks uv, slow and environment-dependent.
+    from importlib.metadata import version
+
+    return [f"{name}=={version(name)}" for name in ("scikit-learn", "pandas", "numpy", "mlflow-skinny")]
+
+
 def train(s3: S3Client, settings: PipelineSettings) -> dict[str, str]:
     """Fit on the published rows outside the hold-out; log params, training metrics and the model.
 
@@ -86,7 +94,7 @@ def train(s3: S3Client, settings: PipelineSettings) -> dict[str, str]:
     with mlflow.start_run() as run:
         mlflow.log_params({**PARAMS, "training_rows": len(training), "held_out_rows": len(held_out)})
         mlflow.log_metric("train_accuracy", float(accuracy_score(training[TARGET_COLUMN], model.predict(inputs(training)))))
-        info = mlflow.sklearn.log_model(model, name="model", input_example=inputs(training).head(2))
+        info = mlflow.sklearn.log_model(model, name="model", input_example=inputs(training).head(2), pip_requirements=_requirements())
         return {"run_id": str(run.info.run_id), "model_uri": str(info.model_uri)}
 
 
