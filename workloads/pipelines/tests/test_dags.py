@@ -24,14 +24,14 @@ def test_every_dag_file_imports_without_errors(bag: Any) -> None:
 
 
 def test_the_data_dag_is_ingest_validate_transform_publish(bag: Any) -> None:
-    dag = bag.get_dag("wine_data")
+    dag = bag.dags["wine_data"]
     assert [t.task_id for t in dag.topological_sort()] == ["ingest", "validate", "transform", "publish"]
     for upstream, downstream in [("ingest", "validate"), ("validate", "transform"), ("transform", "publish")]:
         assert dag.get_task(upstream).downstream_task_ids == {downstream}
 
 
 def test_the_model_dag_is_scheduled_by_what_publish_updates(bag: Any) -> None:
-    data, model = bag.get_dag("wine_data"), bag.get_dag("wine_model")
+    data, model = bag.dags["wine_data"], bag.dags["wine_model"]
     (outlet,) = data.get_task("publish").outlets
     assert outlet.name == "wine_features"
     condition = model.timetable.asset_condition  # schedule=[asset] is AssetAll(asset)
@@ -41,7 +41,7 @@ def test_the_model_dag_is_scheduled_by_what_publish_updates(bag: Any) -> None:
 
 @pytest.mark.parametrize("dag_id", ["wine_data", "wine_model"])
 def test_every_task_retries_with_backoff_and_has_a_timeout_and_a_failure_callback(bag: Any, dag_id: str) -> None:
-    for task in bag.get_dag(dag_id).tasks:
+    for task in bag.dags[dag_id].tasks:
         assert task.retries >= 1, task.task_id
         assert task.retry_exponential_backoff > 1, task.task_id
         assert task.max_retry_delay is not None and task.max_retry_delay <= dt.timedelta(hours=1), task.task_id
