@@ -5,13 +5,10 @@
 // exits non-zero on any failure. Usage: node tools/python/run-tests.js [--project NAME]... [-- PYTEST_ARGS]
 'use strict';
 const { spawnSync } = require('child_process');
-const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-
-const root = path.resolve(__dirname, '..', '..');
-const workloads = path.join(root, 'workloads');
+const { WORKLOADS: workloads, OFFLINE_ENV, bootstrapUv, ensureEnv } = require('./env');
 
 function parseArgs(argv) {
   const projects = [];
@@ -30,15 +27,7 @@ function parseArgs(argv) {
   return { projects, pytestArgs };
 }
 
-// Tests reach nothing beyond loopback: no MLflow telemetry, no instance-metadata lookups, no Python downloads.
-const testEnv = {
-  ...process.env,
-  UV_PYTHON_DOWNLOADS: 'never',
-  MLFLOW_DISABLE_TELEMETRY: 'true',
-  DO_NOT_TRACK: 'true',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  PYTHONDONTWRITEBYTECODE: '1',
-};
+const testEnv = { ...process.env, ...OFFLINE_ENV, PYTHONDONTWRITEBYTECODE: '1' };
 
 function run(command, args, cwd, quiet = true) {
   const result = spawnSync(command, args, { cwd, env: testEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -46,32 +35,6 @@ function run(command, args, cwd, quiet = true) {
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (!quiet) process.stdout.write(output);
   return { ok: result.status === 0, status: result.status, output };
-}
-
-function bootstrapUv() {
-  const result = spawnSync('bash', [path.join(__dirname, 'bootstrap-uv.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (result.status !== 0) {
-    console.error('run-tests: could not install uv (tools/python/bootstrap-uv.sh failed)');
-    process.exit(1);
-  }
-  return result.stdout.trim();
-}
-
-function lockDigest(dir) {
-  const hash = crypto.createHash('sha256');
-  for (const file of ['uv.lock', 'pyproject.toml']) hash.update(fs.readFileSync(path.join(dir, file)));
-  return hash.digest('hex');
-}
-
-/** `uv sync --frozen` unless the environment was made from this exact lock and pyproject. */
-function ensureEnv(uv, dir) {
-  const stamp = path.join(dir, '.venv', '.mlops-synced');
-  const digest = lockDigest(dir);
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === digest) return { ok: true, created: false, seconds: 0 };
-  const started = Date.now();
-  const result = run(uv, ['sync', '--frozen', '--quiet'], dir);
-  if (result.ok) fs.writeFileSync(stamp, digest);
-  return { ...result, created: true, seconds: (Date.now() - started) / 1000 };
 }
 
 function junitCounts(file) {
@@ -99,7 +62,13 @@ function main() {
     console.error(`run-tests: no Python project under workloads/${only.length ? ` named ${only.join(', ')}` : ''}`);
     process.exit(1);
   }
-  const uv = bootstrapUv();
+  let uv;
+  try {
+    uv = bootstrapUv();
+  } catch (error) {
+    console.error(`run-tests: ${error.message}`);
+    process.exit(1);
+  }
   const total = { passed: 0, failed: 0, skipped: 0 };
   const problems = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'python-tests-'));

@@ -45,3 +45,9 @@ def test_every_pushed_gauge_has_the_contracts_type_and_labels() -> None:
         family = families[spec["name"]]
         assert family.type == spec["type"]
         assert [sorted(s.labels) for s in family.samples] == [sorted(spec["labels"])]
+
+
+def test_a_run_that_cannot_count_its_records_leaves_the_last_count_alone() -> None:
+    names = {f.name for f in build_registry(RunOutcome("p", False, None, 0, 0.1)).collect()}
+    assert SPECS["lastRunRecords"]["name"] not in names
+    assert SPECS["lastFailureTimestamp"]["name"] in names

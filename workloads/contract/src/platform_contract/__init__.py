@@ -21,9 +21,7 @@ def _values(section: dict[str, Any]) -> dict[str, Any]:
 ENV: dict[str, str] = _values(CONTRACT["env"])
 PORTS: dict[str, int] = _values(CONTRACT["ports"])
 PATHS: dict[str, str] = _values(CONTRACT["paths"])
-METRICS: dict[str, dict[str, dict[str, Any]]] = {
-    group: _values(specs) for group, specs in _values(CONTRACT["metrics"]).items()
-}
+METRICS: dict[str, dict[str, dict[str, Any]]] = {group: _values(specs) for group, specs in _values(CONTRACT["metrics"]).items()}
 PIPELINES: dict[str, str] = _values(CONTRACT["pipelines"])
 REGISTRY: dict[str, str] = _values(CONTRACT["registry"])
 RUN_AS_USER: int = CONTRACT["runAsUser"]

@@ -27,7 +27,8 @@ _SPECS = METRICS["pipeline"]
 class RunOutcome:
     pipeline: str
     succeeded: bool
-    records: int
+    #: None when the run cannot tell (a failed Airflow task): the last known count is left in place.
+    records: int | None
     failed_checks: int
     duration_seconds: float
     finished_at: float = 0.0
@@ -45,7 +46,8 @@ def build_registry(outcome: RunOutcome) -> CollectorRegistry:
 
     gauge("lastRunTimestamp", finished)
     gauge("lastSuccessTimestamp" if outcome.succeeded else "lastFailureTimestamp", finished)
-    gauge("lastRunRecords", outcome.records)
+    if outcome.records is not None:
+        gauge("lastRunRecords", outcome.records)
     gauge("lastRunFailedChecks", outcome.failed_checks)
     gauge("lastRunDurationSeconds", outcome.duration_seconds)
     return registry

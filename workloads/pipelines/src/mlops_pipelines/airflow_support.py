@@ -70,7 +70,7 @@ def _run_seconds(context: Mapping[str, Any]) -> float:
     return max(0.0, time.time() - started.timestamp()) if started else 0.0
 
 
-def push_outcome(pipeline: str, succeeded: bool, records: int, context: Mapping[str, Any], failed_checks: int = 0) -> None:
+def push_outcome(pipeline: str, succeeded: bool, records: int | None, context: Mapping[str, Any], failed_checks: int = 0) -> None:
     """Push the run's last state (the contract's ``pipeline_last_*`` gauges) for ``pipeline``."""
     push(settings().pushgateway_url, RunOutcome(pipeline, succeeded, records, failed_checks, _run_seconds(context)))
 
@@ -82,7 +82,7 @@ def failure_callback(pipeline: str) -> Any:
         ti = context.get("ti") or context.get("task_instance")
         log.error("%s: task %s failed: %s", pipeline, getattr(ti, "task_id", "?"), context.get("exception"))
         try:
-            push_outcome(pipeline, False, 0, context)
+            push_outcome(pipeline, False, None, context)
         except Exception:  # a callback must not hide the task's own error
             log.exception("%s: could not push the failure metrics", pipeline)
 

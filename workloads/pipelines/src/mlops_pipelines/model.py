@@ -14,7 +14,6 @@ from typing import Any, Final
 import mlflow
 import mlflow.sklearn
 import pandas as pd
-from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
@@ -139,17 +138,13 @@ def promote(s3: S3Client, settings: PipelineSettings, version: str) -> Promotion
     client = MlflowClient()
     _, held_out = split(published_frame(s3, settings))
     candidate = score(mlflow.sklearn.load_model(f"models:/{MODEL_NAME}/{version}"), held_out)[HELD_OUT_METRIC]
-    try:
-        champion = client.get_model_version_by_alias(MODEL_NAME, CHAMPION)
-    except MlflowException as error:
-        if error.error_code != "RESOURCE_DOES_NOT_EXIST":
-            raise
-        champion = None  # no champion yet: the first version takes the alias
-    if champion is None:
+    # The registered model exists (register ran); a missing alias is not an error, just the first champion.
+    champion_version = client.get_registered_model(MODEL_NAME).aliases.get(CHAMPION)
+    if champion_version is None:
         client.set_registered_model_alias(MODEL_NAME, CHAMPION, version)
         return Promotion(version, True, candidate, None, None)
     current = score(mlflow.sklearn.load_model(f"models:/{MODEL_NAME}@{CHAMPION}"), held_out)[HELD_OUT_METRIC]
     promoted = candidate > current
     if promoted:
         client.set_registered_model_alias(MODEL_NAME, CHAMPION, version)
-    return Promotion(version, promoted, candidate, str(champion.version), current)
+    return Promotion(version, promoted, candidate, str(champion_version), current)
