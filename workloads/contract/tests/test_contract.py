@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from platform_contract import CONTRACT, ENV, METRICS, PATHS, PIPELINES, PORTS, REGISTRY, RUN_AS_USER
 
@@ -41,6 +42,6 @@ def test_ports_paths_and_names() -> None:
 
 
 def test_comments_are_not_values() -> None:
-    sections: list[dict[str, object]] = [ENV, PORTS, PATHS, PIPELINES, REGISTRY, *METRICS.values()]
+    sections: list[Mapping[str, object]] = [ENV, PORTS, PATHS, PIPELINES, REGISTRY, *METRICS.values()]
     for section in sections:
         assert not any(key.startswith("$") for key in section)
