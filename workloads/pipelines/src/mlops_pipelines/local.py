@@ -68,6 +68,8 @@ def moto_s3(buckets: list[str]) -> Iterator[str]:
     server.start()
     endpoint = f"http://{LOOPBACK}:{port}"
     try:
+        # moto keeps its state per process, shared by every server in it: start from empty buckets.
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
         s3 = boto3.client(
             "s3",
             endpoint_url=endpoint,
