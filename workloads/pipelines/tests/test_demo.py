@@ -18,6 +18,7 @@ def test_the_local_flow_trains_and_promotes_from_validated_data(
         assert f"{day}: ingest" in out and f"{day}: run " in out
     assert "cronjob    data-validation entrypoint over 3 partitions: exit 0" in out
     assert '"wine-data": [' in out and "pipeline_last_success_timestamp_seconds" in out
+    assert "PipelineJobFailed would fire for: none" in out
 
 
 def test_a_bad_batch_is_refused_nothing_of_it_published_and_no_model_trained_on_it(
@@ -38,3 +39,6 @@ def test_a_bad_batch_is_refused_nothing_of_it_published_and_no_model_trained_on_
     assert f"{bad}: run " not in out  # the model DAG never ran for the refused day
     assert "data-validation entrypoint over 3 partitions: exit 1" in out
     assert "result     FAILED checks:" in out
+    # The refused day's failure was pushed (the task's failure callback), but day 3 succeeded after it: only the
+    # CronJob, whose run covered the bad partition, is still failing.
+    assert "PipelineJobFailed would fire for: data-validation" in out

@@ -177,6 +177,7 @@ def run(bad_batch: bool, workdir: Path, tracking_uri: str | None = None, serve: 
         stage("cronjob", f"data-validation entrypoint over {len(DAYS)} partitions: exit {code}")
         pushed = {job: sorted(group) for job, group in gateway.groups.items()}
         stage("pushed", json.dumps(pushed))
+        stage("alerts", f"PipelineJobFailed would fire for: {', '.join(gateway.failing()) or 'none'}")
         if failures:
             stage("result", "FAILED checks: " + "; ".join(failures))
             return 1

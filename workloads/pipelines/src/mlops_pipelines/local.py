@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -142,6 +143,18 @@ class PushReceiver:
         self._server.shutdown()
         self._server.server_close()
 
+    def failing(self) -> list[str]:
+        """Jobs whose last failure is newer than their last success: where ``PipelineJobFailed`` fires."""
+        from platform_contract import METRICS
+
+        failure, success = (METRICS["pipeline"][k]["name"] for k in ("lastFailureTimestamp", "lastSuccessTimestamp"))
+        out = []
+        for job in sorted(self.groups):
+            failed, succeeded = self.value(job, failure), self.value(job, success)
+            if failed is not None and (succeeded is None or failed > succeeded):
+                out.append(job)
+        return out
+
     def value(self, job: str, name: str, **labels: str) -> float | None:
         family = self.groups.get(job, {}).get(name)
         for sample in family.samples if family else []:
@@ -225,5 +238,12 @@ def run_dag_tasks(dag: Any, context: Mapping[str, Any], done: Mapping[str, Any] 
         for name in inspect.signature(fn).parameters:
             if name in context and name not in kwargs:
                 kwargs[name] = context[name]
-        results[task.task_id] = fn(*args, **kwargs)
+        try:
+            results[task.task_id] = fn(*args, **kwargs)
+        except Exception as error:
+            # As Airflow does once a task has failed for good: its on_failure_callback(s) get the context.
+            callbacks = task.on_failure_callback or []
+            for callback in callbacks if isinstance(callbacks, list) else [callbacks]:
+                callback({**context, "ti": SimpleNamespace(task_id=task.task_id), "exception": error})
+            raise
     return results
