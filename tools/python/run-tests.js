@@ -49,6 +49,12 @@ function junitCounts(file) {
   return { passed: tests - failed - skipped, failed, skipped };
 }
 
+/** pytest's FAILURES and ERRORS sections (where the reasons are), else its last lines. */
+function failureReport(output) {
+  const start = output.search(/^=+ (FAILURES|ERRORS) =+$/m);
+  return start >= 0 ? output.slice(start) : output.split('\n').slice(-80).join('\n');
+}
+
 function main() {
   const started = Date.now();
   const { projects: only, pytestArgs } = parseArgs(process.argv.slice(2));
@@ -110,7 +116,7 @@ function main() {
       }
     }
     const junit = path.join(tmp, `${name}.xml`);
-    const pytest = run(tool('python'), ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`, ...pytestArgs], dir);
+    const pytest = run(tool('python'), ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--disable-warnings', '--tb=short', `--junitxml=${junit}`, ...pytestArgs], dir);
     const counts = junitCounts(junit);
     if (counts === undefined || counts.passed + counts.failed === 0) {
       problems.push(`${name}: pytest ran no test (exit ${pytest.status}):\n${pytest.output}`);
@@ -121,7 +127,7 @@ function main() {
       total.failed += counts.failed;
       total.skipped += counts.skipped;
       steps.push(`pytest ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
-      if (!pytest.ok) problems.push(`${name}: pytest:\n${pytest.output.split('\n').slice(-60).join('\n')}`);
+      if (!pytest.ok) problems.push(`${name}: pytest:\n${failureReport(pytest.output)}`);
       if (!pytest.ok && counts.failed === 0) total.failed++;
     }
     const failed = problems.some((p) => p.startsWith(`${name}:`));

