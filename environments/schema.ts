@@ -231,7 +231,6 @@ const thresholds = z.strictObject({
   apiErrorRatePercent: z.number().positive().max(100).default(1),
   cpuSaturationPercent: z.number().positive().max(100).default(85),
   memorySaturationPercent: z.number().positive().max(100).default(90),
-  pipelineFailureRatePercent: z.number().positive().max(100).default(5),
   rdsCpuPercent: z.number().positive().max(100).default(80),
   rdsFreeStorageGiB: z.number().positive().default(10),
   rdsMaxConnections: z.number().int().positive().default(200),

@@ -17,9 +17,15 @@ export const WORKLOAD_CONTRACT = contract as {
   readonly ports: Readonly<typeof contract.ports>;
   readonly paths: Readonly<typeof contract.paths>;
   readonly metrics: { readonly [group in keyof typeof contract.metrics]: { readonly [key in keyof (typeof contract.metrics)[group]]: MetricSpec } };
+  readonly pipelines: Readonly<Omit<typeof contract.pipelines, '$comment'>>;
+  readonly registry: Readonly<Omit<typeof contract.registry, '$comment'>>;
 };
 
 export const WORKLOAD_ENV = WORKLOAD_CONTRACT.env;
 export const WORKLOAD_PORTS = WORKLOAD_CONTRACT.ports;
 export const WORKLOAD_PATHS = WORKLOAD_CONTRACT.paths;
 export const WORKLOAD_METRICS = WORKLOAD_CONTRACT.metrics;
+/** `pipeline` label values (and Pushgateway `job` groups) of the platform's pipelines. */
+export const WORKLOAD_PIPELINES = WORKLOAD_CONTRACT.pipelines;
+/** The registered model the model DAG promotes and the model API serves. */
+export const WORKLOAD_REGISTRY = WORKLOAD_CONTRACT.registry;

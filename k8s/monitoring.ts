@@ -147,12 +147,7 @@ export interface AlertThresholds {
    */
   readonly apiErrorRatePercent?: number;
   /**
-   * Share of failed pipeline runs over `pipelineWindow`, percent.
-   * @default 5
-   */
-  readonly pipelineFailureRatePercent?: number;
-  /**
-   * Drop of records processed per pipeline over `pipelineWindow`, against the same window a day earlier, percent.
+   * Drop of the records a pipeline's last run processed, against its last run a day earlier, percent.
    * @default 50
    */
   readonly recordVolumeDropPercent?: number;
@@ -163,7 +158,6 @@ export const DEFAULT_ALERT_THRESHOLDS: Required<AlertThresholds> = {
   memorySaturationPercent: 90,
   apiLatencyP95Seconds: 0.5,
   apiErrorRatePercent: 1,
-  pipelineFailureRatePercent: 5,
   recordVolumeDropPercent: 50,
 };
 
@@ -193,13 +187,9 @@ export interface PlatformAlertRulesProps {
    */
   readonly mlflowNamespace?: string;
   /**
-   * Namespaces whose Jobs are data pipelines.
-   * @default ['data-pipelines']
-   */
-  readonly pipelineNamespaces?: readonly string[];
-  /**
-   * Window of the pipeline failure-rate and record-volume rules; longer than the longest schedule interval.
-   * @default Duration.hours(6)
+   * Longest a pipeline may go without a successful run before `PipelineNoRecentSuccess` fires: longer than
+   * the longest schedule interval (the pipelines run daily).
+   * @default Duration.hours(26)
    */
   readonly pipelineWindow?: Duration;
   /**
@@ -208,6 +198,9 @@ export interface PlatformAlertRulesProps {
    */
   readonly prometheusSelectorLabels?: Readonly<Record<string, string>>;
 }
+
+/** Default of `pipelineWindow`: a daily pipeline plus two hours' slack. */
+export const DEFAULT_PIPELINE_WINDOW = Duration.hours(26);
 
 /** The signals `PlatformAlertRules` alerts on, one alert each. */
 export const PLATFORM_ALERTS = {
@@ -218,7 +211,7 @@ export const PLATFORM_ALERTS = {
   apiLatency: 'ApiLatencyP95High',
   apiErrors: 'ApiErrorRateHigh',
   pipelineVolume: 'PipelineRecordVolumeDropped',
-  pipelineFailureRate: 'PipelineFailureRateHigh',
+  pipelineStale: 'PipelineNoRecentSuccess',
   pipelineJobFailed: 'PipelineJobFailed',
   mlflowDown: 'MlflowUnavailable',
 } as const;
@@ -246,18 +239,15 @@ export class PlatformAlertRules extends Construct {
     const name = props.name ?? 'platform-alerts';
     const mlflowJob = props.mlflowJob ?? 'mlflow';
     const mlflowNamespace = props.mlflowNamespace ?? 'mlflow';
-    const pipelineNamespaces = props.pipelineNamespaces ?? ['data-pipelines'];
-    const pipelineWindow = props.pipelineWindow ?? Duration.hours(6);
+    const pipelineWindow = props.pipelineWindow ?? DEFAULT_PIPELINE_WINDOW;
 
     const problems = new PropsProblems(this.node.path);
     checkDnsLabel(problems, 'name', name);
     problems.check(typeof props.paging === 'boolean', 'paging', `(${String(props.paging)}) must be true or false`);
-    for (const key of ['cpuSaturationPercent', 'memorySaturationPercent', 'apiErrorRatePercent', 'pipelineFailureRatePercent', 'recordVolumeDropPercent'] as const) {
+    for (const key of ['cpuSaturationPercent', 'memorySaturationPercent', 'apiErrorRatePercent', 'recordVolumeDropPercent'] as const) {
       problems.check(t[key] > 0 && t[key] <= 100, `thresholds.${key}`, `(${t[key]}) must be a percentage above 0 and at most 100`);
     }
     problems.check(t.apiLatencyP95Seconds > 0, 'thresholds.apiLatencyP95Seconds', `(${t.apiLatencyP95Seconds}) must be positive`);
-    problems.check(pipelineNamespaces.length > 0, 'pipelineNamespaces', 'must list at least one namespace');
-    pipelineNamespaces.forEach((ns, i) => checkDnsLabel(problems, `pipelineNamespaces[${i}]`, ns));
     checkDnsLabel(problems, 'mlflowNamespace', mlflowNamespace);
     problems.check(pipelineWindow.toSeconds() >= 300, 'pipelineWindow', `(${pipelineWindow.toSeconds()}s) must be at least 5 minutes`);
     checkLabels(problems, 'prometheusSelectorLabels', props.prometheusSelectorLabels);
@@ -278,7 +268,6 @@ export class PlatformAlertRules extends Construct {
       labels: { severity: severity(urgency), team: 'platform' },
       annotations: { summary, description },
     });
-    const window = promDuration(pipelineWindow.toSeconds());
     const keepDrop = (100 - t.recordVolumeDropPercent) / 100;
 
     this.groups = [
@@ -317,27 +306,29 @@ export class PlatformAlertRules extends Construct {
       },
       {
         name: 'platform.pipelines',
+        // Written against the gauges every run pushes (see platform-metrics.ts): each holds until the next
+        // run replaces it, so these fire on the last run's outcome and clear with the next good run.
         rules: [
           alert(
             PLATFORM_ALERTS.pipelineVolume,
-            `${QUERIES.pipelineRecordsProcessed(window)} < ${keepDrop} * ${QUERIES.pipelineRecordsProcessed(window, '1d')}`,
+            `${QUERIES.pipelineLastRunRecords()} < ${keepDrop} * ${QUERIES.pipelineLastRunRecords('1d')}`,
             '30m', 'ticket',
             'Pipeline {{ $labels.pipeline }} processed far fewer records than a day earlier',
-            `Records processed by {{ $labels.pipeline }} over the last ${window} dropped more than ${t.recordVolumeDropPercent}% against the same window a day earlier.`,
+            `The last run of {{ $labels.pipeline }} processed {{ $value | humanize }} records, more than ${t.recordVolumeDropPercent}% fewer than its last run a day earlier.`,
           ),
           alert(
-            PLATFORM_ALERTS.pipelineFailureRate,
-            `${QUERIES.pipelineFailureRatePercent(window)} > ${t.pipelineFailureRatePercent}`,
+            PLATFORM_ALERTS.pipelineStale,
+            `${QUERIES.pipelineSecondsSinceSuccess()} > ${pipelineWindow.toSeconds()}`,
             '0m', 'ticket',
-            'Pipeline {{ $labels.pipeline }} runs are failing',
-            `{{ $value | humanize }}% of {{ $labels.pipeline }} runs failed over the last ${window} (threshold ${t.pipelineFailureRatePercent}%).`,
+            'Pipeline {{ $labels.pipeline }} has not succeeded recently',
+            `{{ $labels.pipeline }} last succeeded {{ $value | humanizeDuration }} ago (limit ${promDuration(pipelineWindow.toSeconds())}): its runs fail or do not start.`,
           ),
           alert(
             PLATFORM_ALERTS.pipelineJobFailed,
-            `${QUERIES.pipelineJobFailures(pipelineNamespaces)} > 0`,
+            QUERIES.pipelineFailing(),
             '0m', 'ticket',
-            'Job {{ $labels.namespace }}/{{ $labels.job_name }} failed',
-            'A data pipeline Job failed (for data-validation jobs: expectations failed or the run crashed); it resolves when the Job is cleaned up.',
+            'The last run of pipeline {{ $labels.pipeline }} failed',
+            'The last run of a data pipeline failed (for data-validation: checks failed, named in its report and log, or the run crashed). It resolves when a later run succeeds.',
           ),
         ],
       },
@@ -496,26 +487,27 @@ export function platformOverviewPanels(
 }
 
 /** Panels of the data-pipelines dashboard. */
-export function dataPipelinePanels(
-  thresholds: AlertThresholds = {},
-  options: { readonly window?: Duration; readonly namespaces?: readonly string[] } = {},
-): DashboardPanel[] {
-  const t = { ...DEFAULT_ALERT_THRESHOLDS, ...thresholds };
-  const window = promDuration((options.window ?? Duration.hours(6)).toSeconds());
+export function dataPipelinePanels(options: { readonly window?: Duration; readonly namespaces?: readonly string[] } = {}): DashboardPanel[] {
+  const window = options.window ?? DEFAULT_PIPELINE_WINDOW;
   return [
     {
-      title: `Records processed per ${window} (today and a day earlier)`,
+      title: 'Records of the last run (now and a day earlier)',
       unit: 'short',
       queries: [
-        { expr: QUERIES.pipelineRecordsProcessed(window), legend: '{{pipeline}}' },
-        { expr: QUERIES.pipelineRecordsProcessed(window, '1d'), legend: '{{pipeline}} (1d earlier)' },
+        { expr: QUERIES.pipelineLastRunRecords(), legend: '{{pipeline}}' },
+        { expr: QUERIES.pipelineLastRunRecords('1d'), legend: '{{pipeline}} (1d earlier)' },
       ],
     },
     {
-      title: 'Pipeline run failure rate',
-      unit: 'percent',
-      threshold: t.pipelineFailureRatePercent,
-      queries: [{ expr: QUERIES.pipelineFailureRatePercent(window), legend: '{{pipeline}}' }],
+      title: 'Time since the last successful run',
+      unit: 's',
+      threshold: window.toSeconds(),
+      queries: [{ expr: QUERIES.pipelineSecondsSinceSuccess(), legend: '{{pipeline}}' }],
+    },
+    {
+      title: 'Pipelines whose last run failed (failure time, Unix seconds)',
+      unit: 'short',
+      queries: [{ expr: QUERIES.pipelineFailing(), legend: '{{pipeline}}' }],
     },
     {
       title: 'Failed pipeline Job pods',

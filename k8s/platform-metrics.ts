@@ -1,3 +1,5 @@
+import { WORKLOAD_METRICS } from './contract';
+
 /**
  * The metric names and PromQL queries shared by `PlatformAlertRules` and the Grafana dashboards, so an
  * alert and the panel an on-call engineer opens for it always look at the same series.
@@ -8,11 +10,16 @@
  *   `http_requests_total` counter, both with a `status` label holding the code, e.g. `503`, or its class,
  *   `5xx`, as prometheus-fastapi-instrumentator writes it). The `service` label comes from the
  *   ServiceMonitor: prometheus-operator adds the Kubernetes Service name to every target;
- * - data pipelines: counters every pipeline run increments, labelled `pipeline`. Airflow tasks send them
- *   through Airflow's statsd-exporter (mapped to these names), containerised jobs expose them on
- *   `/metrics` for their PodMonitor. `kube_job_status_failed` (kube-state-metrics) backs them up for jobs
- *   that finish before a scrape.
+ * - data pipelines: gauges of each pipeline's last run, labelled `pipeline`, which every run (the
+ *   data-validation CronJob, the Airflow tasks) pushes to the Pushgateway at its end, success or failure
+ *   (`workloads/contract`: the names are the contract's). A batch pod is gone before a scrape, and a counter
+ *   in a new pod per run is a new series each time that `increase()` never sees twice; a pushed gauge stays
+ *   in the Pushgateway until the next run replaces it, which is what "last success" and "last failure" need
+ *   (Prometheus docs, "When to use the Pushgateway"). `kube_job_status_failed` (kube-state-metrics) is shown
+ *   on the dashboard only.
  */
+const PIPELINE = WORKLOAD_METRICS.pipeline;
+
 export const METRICS = {
   /** node_exporter: seconds each CPU spent per mode. */
   nodeCpuSeconds: 'node_cpu_seconds_total',
@@ -28,13 +35,13 @@ export const METRICS = {
   /** HTTP services. */
   httpRequestDurationBucket: 'http_request_duration_seconds_bucket',
   httpRequests: 'http_requests_total',
-  /** Data pipelines. */
-  pipelineRecordsProcessed: 'pipeline_records_processed_total',
-  pipelineRuns: 'pipeline_runs_total',
-  pipelineRunsFailed: 'pipeline_runs_failed_total',
+  /** Data pipelines: the last run's state, pushed (names from the workload contract). */
+  pipelineLastSuccessTimestamp: PIPELINE.lastSuccessTimestamp.name,
+  pipelineLastFailureTimestamp: PIPELINE.lastFailureTimestamp.name,
+  pipelineLastRunRecords: PIPELINE.lastRunRecords.name,
   /** Prometheus: 1 when the last scrape of a target succeeded. */
   up: 'up',
-} as const;
+} as const satisfies Record<string, string>;
 
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 
@@ -85,14 +92,22 @@ export const QUERIES = {
     `100 * sum by (service) (rate(${METRICS.httpRequests}{status=~"5.."}[5m]))` +
     ` / sum by (service) (rate(${METRICS.httpRequests}[5m]))`,
 
-  /** Records each pipeline processed over `window`. */
-  pipelineRecordsProcessed: (window: string, offset?: string): string =>
-    `sum by (pipeline) (increase(${METRICS.pipelineRecordsProcessed}[${window}]${offset ? ` offset ${offset}` : ''}))`,
+  /** Records of each pipeline's last run (optionally as it stood `offset` ago). */
+  pipelineLastRunRecords: (offset?: string): string =>
+    `max by (pipeline) (${METRICS.pipelineLastRunRecords}${offset ? ` offset ${offset}` : ''})`,
 
-  /** Failed runs as a percentage of all runs per pipeline over `window`. */
-  pipelineFailureRatePercent: (window: string): string =>
-    `100 * sum by (pipeline) (increase(${METRICS.pipelineRunsFailed}[${window}]))` +
-    ` / sum by (pipeline) (increase(${METRICS.pipelineRuns}[${window}]))`,
+  /**
+   * Pipelines whose last run failed: a failure newer than the last success, or a failure and no success
+   * yet. The value is the failure's time; the series vanishes as soon as a later run succeeds.
+   */
+  pipelineFailing: (): string => {
+    const failed = `max by (pipeline) (${METRICS.pipelineLastFailureTimestamp})`;
+    const succeeded = `max by (pipeline) (${METRICS.pipelineLastSuccessTimestamp})`;
+    return `(${failed} > ${succeeded}) or (${failed} unless ${succeeded})`;
+  },
+
+  /** Seconds since each pipeline last succeeded. */
+  pipelineSecondsSinceSuccess: (): string => `time() - max by (pipeline) (${METRICS.pipelineLastSuccessTimestamp})`,
 
   /** Failed pods of each Job in the pipeline namespaces. */
   pipelineJobFailures: (namespaces: readonly string[]): string =>

@@ -8,12 +8,15 @@ import * as path from 'path';
  * environment can be tried without touching the real one.
  */
 const root = path.resolve(__dirname, '..');
-const SOURCES = ['main.ts', 'tsconfig.json', 'environments', 'stacks', 'constructs', 'k8s', 'tools'];
+// The workload contract's JSON is imported by k8s/contract.ts (the Python workloads read the same file).
+const SOURCES = ['main.ts', 'tsconfig.json', 'environments', 'stacks', 'constructs', 'k8s', 'tools', 'workloads/contract/src/platform_contract/contract.json'];
 
 function scratchProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
   for (const entry of SOURCES) {
-    if (fs.existsSync(path.join(root, entry))) fs.cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+    if (!fs.existsSync(path.join(root, entry))) continue;
+    fs.mkdirSync(path.dirname(path.join(dir, entry)), { recursive: true });
+    fs.cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return dir;

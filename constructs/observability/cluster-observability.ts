@@ -17,6 +17,8 @@ import { EncryptionKey } from '../encryption/encryption-key';
 export const OBSERVABILITY_CHARTS = {
   kubePrometheusStack: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '82.6.0' },
   fluentBit: { repository: 'https://fluent.github.io/helm-charts', chart: 'fluent-bit', version: '0.50.0' },
+  // Values checked against prometheus-community/helm-charts tag prometheus-pushgateway-3.8.0 (Pushgateway v1.11.3).
+  pushgateway: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-pushgateway', version: '3.8.0' },
 } as const satisfies Record<string, PinnedChart>;
 
 /** StorageClass every persistent volume of the platform uses: gp3, encrypted with the cluster's volume key. */
@@ -29,6 +31,15 @@ export const LOGGING_NAMESPACE = 'logging';
 export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
 /** Label value the ServiceMonitors, PodMonitors and rules of the workloads carry (the chart's release name). */
 export const PROMETHEUS_RELEASE = 'kube-prometheus-stack';
+/**
+ * The Pushgateway batch jobs push their last run's metrics to: short-lived pods are gone before a scrape.
+ * Release name = the chart's fullname, so the Service is `prometheus-pushgateway`.
+ */
+export const PUSHGATEWAY_RELEASE = 'prometheus-pushgateway';
+export const PUSHGATEWAY_PORT = 9091;
+export const PUSHGATEWAY_URL = `http://${PUSHGATEWAY_RELEASE}.${MONITORING_NAMESPACE}.svc:${PUSHGATEWAY_PORT}`;
+/** The chart's selector labels (`prometheus-pushgateway.selectorLabels`), for NetworkPolicies admitting pushes. */
+export const PUSHGATEWAY_POD_LABELS = { 'app.kubernetes.io/name': 'prometheus-pushgateway', 'app.kubernetes.io/instance': PUSHGATEWAY_RELEASE } as const;
 
 export interface ClusterObservabilityProps {
   readonly cluster: KubernetesCluster;
@@ -76,6 +87,7 @@ export interface ClusterObservabilityProps {
 export class ClusterObservability extends Construct {
   readonly prometheusStack: Release;
   readonly fluentBit: Release;
+  readonly pushgateway: Release;
   readonly grafanaAdminSecretArn: string;
   readonly containerLogGroupName: string;
   readonly alertmanagerRoleArn: string;
@@ -263,6 +275,19 @@ export class ClusterObservability extends Construct {
       config: fluentBitPipeline({ region, logGroupName: containerLogGroupName }),
       // After kube-prometheus-stack: the chart renders its ServiceMonitor only when the CRD exists.
     }, [loggingNamespace, logGroup, this.prometheusStack]);
+
+    // Keys from the chart's values.yaml at prometheus-pushgateway-3.8.0. honorLabels keeps the pushed `job`
+    // (the pipeline) instead of the scrape's. The state is persisted (the chart passes no persistence flag
+    // itself): a restart must not forget the last failure an alert is firing on.
+    this.pushgateway = release('PushgatewayRelease', PUSHGATEWAY_RELEASE, MONITORING_NAMESPACE, OBSERVABILITY_CHARTS.pushgateway, {
+      service: { port: PUSHGATEWAY_PORT, targetPort: PUSHGATEWAY_PORT },
+      serviceMonitor: { enabled: true, namespace: MONITORING_NAMESPACE, honorLabels: true, additionalLabels: { release: PROMETHEUS_RELEASE } },
+      securityContext: { runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+      containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+      resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+      persistentVolume: { enabled: true, storageClass: ENCRYPTED_STORAGE_CLASS, size: '1Gi', accessModes: ['ReadWriteOnce'] },
+      extraArgs: ['--persistence.file=/data/pushgateway.data', '--persistence.interval=1m'],
+    }, [monitoringNamespace, storageClass, this.prometheusStack]);
   }
 }
 

@@ -1,6 +1,8 @@
 import { Chart, Duration } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { imageUri, type ImageReference, type ResourceRequirements } from '../container';
+import { WORKLOAD_ENV, WORKLOAD_PIPELINES, WORKLOAD_PORTS } from '../contract';
+import { checkPeer, type NetworkPeer } from '../network';
 import { ScheduledJob } from '../scheduled-job';
 import { checkDnsLabel, PropsProblems } from '../validation';
 import { awsApiEgress, chartLabels, checkBucketName, setUpWorkloadChart, type WorkloadChartProps } from './common';
@@ -38,16 +40,31 @@ export interface DataValidationChartProps extends WorkloadChartProps {
    * @default 'data-pipelines'
    */
   readonly namespace?: string;
+  /**
+   * The Pushgateway each run pushes its metrics to, and the pods behind it (for the NetworkPolicy).
+   * @default DEFAULT_PUSHGATEWAY (the one `ClusterObservability` installs)
+   */
+  readonly pushgateway?: { readonly url: string; readonly peer: NetworkPeer };
 }
 
 /** Name of the pipeline in the `pipeline` label of the pipeline metrics. */
-export const DATA_VALIDATION_PIPELINE = 'data-validation';
+export const DATA_VALIDATION_PIPELINE = WORKLOAD_PIPELINES.dataValidation;
 
 /**
- * The scheduled data-validation run. The image's entrypoint reads `RAW_BUCKET`, runs the expectation
- * suites, writes the results to `PROCESSED_BUCKET` and exits non-zero when any expectation fails, which
- * fails the Job (no retries: a failed expectation fails again) and fires the `PipelineJobFailed` alert.
- * While running it serves `pipeline_*` metrics on `METRICS_PORT` for the PodMonitor.
+ * The Pushgateway `ClusterObservability` installs (release `prometheus-pushgateway` in `monitoring`, the chart's
+ * selector labels); a test holds it equal to that construct's `PUSHGATEWAY_URL`.
+ */
+export const DEFAULT_PUSHGATEWAY = {
+  url: `http://prometheus-pushgateway.monitoring.svc:${WORKLOAD_PORTS.pushgateway}`,
+  peer: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus-pushgateway', 'app.kubernetes.io/instance': 'prometheus-pushgateway' } },
+} as const;
+
+/**
+ * The scheduled data-validation run (`workloads/data-validation`). The entrypoint validates the new raw
+ * partitions in `RAW_BUCKET`, writes a report per partition to `PROCESSED_BUCKET` and exits non-zero naming
+ * each failed check, which fails the Job (no retries: a failed check fails again). At the end of every run it
+ * pushes its `pipeline_last_*` gauges to the Pushgateway: the pod is gone before any scrape, and
+ * `PipelineJobFailed` fires on the pushed failure and resolves with the next success.
  */
 export class DataValidationChart extends Chart {
   public readonly job: ScheduledJob;
@@ -64,9 +81,11 @@ export class DataValidationChart extends Chart {
     checkBucketName(problems, 'rawBucketName', props.rawBucketName);
     checkBucketName(problems, 'processedBucketName', props.processedBucketName);
     problems.check(props.rawBucketName !== props.processedBucketName, 'processedBucketName', `("${props.processedBucketName}") must differ from rawBucketName`);
+    const pushgateway = props.pushgateway ?? DEFAULT_PUSHGATEWAY;
+    problems.check(/^https?:\/\/[^/\s:]+(:\d+)?\/?$/.test(pushgateway.url), 'pushgateway.url', `("${pushgateway.url}") must be an http(s) URL of a host`);
+    checkPeer(problems, 'pushgateway.peer', pushgateway.peer);
     problems.throwIfAny();
 
-    const metricsPort = 9090;
     this.job = new ScheduledJob(this, 'DataValidation', {
       name: 'data-validation',
       image: imageUri(props.image),
@@ -74,21 +93,19 @@ export class DataValidationChart extends Chart {
       schedule: props.schedule,
       timeZone: props.timeZone,
       concurrencyPolicy: 'Forbid',
-      // Expectations are deterministic: retrying a failed validation only delays the alert.
+      // Checks are deterministic: retrying a failed validation only delays the alert.
       backoffLimit: 0,
       activeDeadline: props.activeDeadline ?? Duration.hours(1),
       args: props.args,
       iamRoleArn: props.iamRoleArn,
       env: {
-        RAW_BUCKET: props.rawBucketName,
-        PROCESSED_BUCKET: props.processedBucketName,
-        PIPELINE_NAME: DATA_VALIDATION_PIPELINE,
-        METRICS_PORT: String(metricsPort),
+        [WORKLOAD_ENV.rawBucket]: props.rawBucketName,
+        [WORKLOAD_ENV.processedBucket]: props.processedBucketName,
+        [WORKLOAD_ENV.pipelineName]: DATA_VALIDATION_PIPELINE,
+        [WORKLOAD_ENV.pushgatewayUrl]: pushgateway.url,
         HOME: '/tmp',
       },
-      networkPolicy: { egressTo: awsApiEgress(props) },
-      monitoring: { prometheusSelectorLabels: props.prometheusSelectorLabels },
-      metricsPort,
+      networkPolicy: { egressTo: [...awsApiEgress(props), { peer: pushgateway.peer, ports: [WORKLOAD_PORTS.pushgateway] }] },
     });
   }
 }

@@ -18,13 +18,13 @@ export interface MonitoringChartProps extends WorkloadChartProps {
    */
   readonly mlflow?: { readonly job: string; readonly namespace: string };
   /**
-   * Namespaces whose Jobs are data pipelines.
+   * Namespaces whose Jobs are data pipelines (the dashboard's failed-pods panel).
    * @default ['data-pipelines']
    */
   readonly pipelineNamespaces?: readonly string[];
   /**
-   * Window of the pipeline rules and panels.
-   * @default Duration.hours(6)
+   * Longest a pipeline may go without a successful run (alert and dashboard threshold).
+   * @default Duration.hours(26)
    */
   readonly pipelineWindow?: Duration;
   /**
@@ -56,7 +56,6 @@ export class MonitoringChart extends Chart {
       thresholds: props.thresholds,
       mlflowJob: mlflow.job,
       mlflowNamespace: mlflow.namespace,
-      pipelineNamespaces,
       pipelineWindow: props.pipelineWindow,
       prometheusSelectorLabels: props.prometheusSelectorLabels,
     });
@@ -74,7 +73,7 @@ export class MonitoringChart extends Chart {
         title: `Data pipelines (${props.environment})`,
         uid: `mlops-pipelines-${props.environment}`.slice(0, 40),
         folder: 'MLOps platform',
-        panels: dataPipelinePanels(thresholds, { window: props.pipelineWindow, namespaces: pipelineNamespaces }),
+        panels: dataPipelinePanels({ window: props.pipelineWindow, namespaces: pipelineNamespaces }),
       }),
     ];
   }

@@ -134,7 +134,7 @@ export function schemaProblems(objects: readonly Manifest[]): { problems: string
 
 const PROMQL_WORDS = new Set([
   'sum', 'avg', 'max', 'min', 'count', 'rate', 'irate', 'increase', 'histogram_quantile', 'absent', 'vector',
-  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'or', 'and', 'unless', 'bool',
+  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'or', 'and', 'unless', 'bool', 'time',
 ]);
 
 /** Metric names a PromQL expression reads: identifiers outside label matchers, ranges, strings and groupings. */

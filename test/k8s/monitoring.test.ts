@@ -62,12 +62,13 @@ describe('PlatformAlertRules', () => {
       '100 * sum by (service) (rate(http_requests_total{status=~"5.."}[5m])) / sum by (service) (rate(http_requests_total[5m])) > 1',
     );
     expect(expr(PLATFORM_ALERTS.pipelineVolume)).toBe(
-      'sum by (pipeline) (increase(pipeline_records_processed_total[6h])) < 0.5 * sum by (pipeline) (increase(pipeline_records_processed_total[6h] offset 1d))',
+      'max by (pipeline) (pipeline_last_run_records) < 0.5 * max by (pipeline) (pipeline_last_run_records offset 1d)',
     );
-    expect(expr(PLATFORM_ALERTS.pipelineFailureRate)).toBe(
-      '100 * sum by (pipeline) (increase(pipeline_runs_failed_total[6h])) / sum by (pipeline) (increase(pipeline_runs_total[6h])) > 5',
+    expect(expr(PLATFORM_ALERTS.pipelineStale)).toBe('time() - max by (pipeline) (pipeline_last_success_timestamp_seconds) > 93600');
+    expect(expr(PLATFORM_ALERTS.pipelineJobFailed)).toBe(
+      '(max by (pipeline) (pipeline_last_failure_timestamp_seconds) > max by (pipeline) (pipeline_last_success_timestamp_seconds))' +
+        ' or (max by (pipeline) (pipeline_last_failure_timestamp_seconds) unless max by (pipeline) (pipeline_last_success_timestamp_seconds))',
     );
-    expect(expr(PLATFORM_ALERTS.pipelineJobFailed)).toBe('sum by (namespace, job_name) (kube_job_status_failed{namespace="data-pipelines"}) > 0');
     expect(expr(PLATFORM_ALERTS.mlflowDown)).toBe('(sum(up{job="mlflow",namespace="mlflow"}) or vector(0)) < 1');
     for (const rule of rules.values()) {
       expect(rule.annotations.summary).toBeTruthy();
@@ -82,17 +83,16 @@ describe('PlatformAlertRules', () => {
       thresholds: { apiLatencyP95Seconds: 0.25, apiErrorRatePercent: 2, cpuSaturationPercent: 75, recordVolumeDropPercent: 30 },
       mlflowJob: 'tracking',
       mlflowNamespace: 'ml',
-      pipelineNamespaces: ['data-pipelines', 'ingest'],
-      pipelineWindow: Duration.hours(24),
+      pipelineWindow: Duration.hours(48),
     });
     expect(rules.get(PLATFORM_ALERTS.apiLatency)!.expr).toMatch(/\) > 0\.25$/);
     expect(rules.get(PLATFORM_ALERTS.apiErrors)!.expr).toMatch(/ > 2$/);
     expect(rules.get(PLATFORM_ALERTS.nodeCpu)!.expr).toMatch(/ > 75$/);
     expect(rules.get(PLATFORM_ALERTS.podCpu)!.expr).toMatch(/ > 75$/);
     expect(rules.get(PLATFORM_ALERTS.nodeMemory)!.expr).toMatch(/ > 90$/);
-    expect(rules.get(PLATFORM_ALERTS.pipelineVolume)!.expr).toContain('[1d])) < 0.7 * ');
+    expect(rules.get(PLATFORM_ALERTS.pipelineVolume)!.expr).toContain(') < 0.7 * ');
+    expect(rules.get(PLATFORM_ALERTS.pipelineStale)!.expr).toMatch(/ > 172800$/);
     expect(rules.get(PLATFORM_ALERTS.mlflowDown)!.expr).toContain('up{job="tracking",namespace="ml"}');
-    expect(rules.get(PLATFORM_ALERTS.pipelineJobFailed)!.expr).toContain('{namespace=~"data-pipelines|ingest"}');
   });
 
   test('an environment config thresholds object with extra keys is accepted', () => {
@@ -109,7 +109,7 @@ describe('PlatformAlertRules', () => {
     for (const rule of rulesOf({ paging: false }).rules.values()) expect(rule.labels.severity).toBe('info');
   });
 
-  test('rules read only the exported metric names, and use every one of them', () => {
+  test('rules read only the exported metric names, and rules and panels together use every one of them', () => {
     const { rules } = rulesOf({ paging: true });
     const used = new Set<string>();
     for (const rule of rules.values()) {
@@ -120,6 +120,8 @@ describe('PlatformAlertRules', () => {
         used.add(name);
       }
     }
+    // kube_job_status_failed is on the dashboard only: alerts read the pipelines' pushed state instead.
+    for (const panel of [...platformOverviewPanels(), ...dataPipelinePanels()]) for (const q of panel.queries) metricNamesIn(q.expr).forEach((n) => used.add(n));
     expect([...used].sort()).toEqual([...METRIC_NAMES].sort());
   });
 
@@ -128,7 +130,7 @@ describe('PlatformAlertRules', () => {
       /test\/rules: thresholds\.apiErrorRatePercent \(120\) must be a percentage/,
     );
     expect(() => rulesOf({ paging: true, thresholds: { apiLatencyP95Seconds: 0 } })).toThrow(/thresholds\.apiLatencyP95Seconds \(0\) must be positive/);
-    expect(() => rulesOf({ paging: true, pipelineNamespaces: [] })).toThrow(/pipelineNamespaces must list at least one namespace/);
+    expect(() => rulesOf({ paging: true, pipelineWindow: Duration.minutes(1) })).toThrow(/pipelineWindow \(60s\) must be at least 5 minutes/);
   });
 });
 

@@ -5,7 +5,7 @@ describe('platform metrics', () => {
     expect(new Set(METRIC_NAMES).size).toBe(METRIC_NAMES.length);
     for (const name of METRIC_NAMES) expect(name).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/);
     expect(METRICS.httpRequestDurationBucket).toBe('http_request_duration_seconds_bucket');
-    expect(METRICS.pipelineRecordsProcessed).toBe('pipeline_records_processed_total');
+    expect(METRICS.pipelineLastSuccessTimestamp).toBe('pipeline_last_success_timestamp_seconds');
   });
 
   test('queries are built from the constants', () => {

@@ -23,6 +23,7 @@ export const CHART_SOURCES: readonly ChartSource[] = [
   { chart: 'kube-state-metrics', version: '7.2.0', repository: 'prometheus-community/helm-charts', tag: 'kube-state-metrics-7.2.0', path: 'charts/kube-state-metrics' },
   { chart: 'prometheus-node-exporter', version: '4.52.0', repository: 'prometheus-community/helm-charts', tag: 'prometheus-node-exporter-4.52.0', path: 'charts/prometheus-node-exporter' },
   { chart: 'grafana', version: '11.2.2', repository: 'grafana-community/helm-charts', tag: 'grafana-11.2.2', path: 'charts/grafana' },
+  { chart: 'prometheus-pushgateway', version: '3.8.0', repository: 'prometheus-community/helm-charts', tag: 'prometheus-pushgateway-3.8.0', path: 'charts/prometheus-pushgateway' },
   { chart: 'fluent-bit', version: '0.50.0', repository: 'fluent/helm-charts', tag: 'fluent-bit-0.50.0', path: 'charts/fluent-bit' },
   { chart: 'airflow', version: '1.21.0', repository: 'apache/airflow', tag: 'helm-chart/1.21.0', path: 'chart' },
 ];

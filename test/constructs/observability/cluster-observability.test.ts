@@ -2,7 +2,8 @@ import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { environments, shared } from '../../../environments';
 import { RANDOM_PROVIDER } from '../../../constructs/core/generated-secret';
-import { alertmanagerConfig, OBSERVABILITY_CHARTS } from '../../../constructs/observability/cluster-observability';
+import { alertmanagerConfig, OBSERVABILITY_CHARTS, PUSHGATEWAY_RELEASE } from '../../../constructs/observability/cluster-observability';
+import { WORKLOAD_PORTS } from '../../../k8s/contract';
 import { ClusterStack } from '../../../stacks/cluster-stack';
 import { NetworkStack } from '../../../stacks/network-stack';
 import { PlatformServicesStack } from '../../../stacks/platform-services-stack';
@@ -61,6 +62,19 @@ describe.each(Object.entries(built))('observability in %s-platform', (envName, {
     expect(fluentBit).toMatchObject({ namespace: 'logging', ...OBSERVABILITY_CHARTS.fluentBit, atomic: true });
     expect(prometheus.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(fluentBit.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('installs a Pushgateway whose pushed job labels survive the scrape and whose state survives a restart', () => {
+    const release = releaseNamed(json, PUSHGATEWAY_RELEASE);
+    expect(release).toMatchObject({ namespace: 'monitoring', ...OBSERVABILITY_CHARTS.pushgateway, atomic: true });
+    const values = valuesOf(release);
+    // Keys of the chart's values.yaml at prometheus-pushgateway-3.8.0.
+    expect(values.serviceMonitor).toEqual({ enabled: true, namespace: 'monitoring', honorLabels: true, additionalLabels: { release: 'kube-prometheus-stack' } });
+    expect(values.service.port).toBe(WORKLOAD_PORTS.pushgateway);
+    expect(values.persistentVolume).toMatchObject({ enabled: true, storageClass: 'gp3-encrypted', size: '1Gi' });
+    expect(values.extraArgs).toContain('--persistence.file=/data/pushgateway.data');
+    expect(values.containerSecurityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(release.depends_on.some((d: string) => d.includes('KubePrometheusStackRelease'))).toBe(true);
   });
 
   it('keeps metrics for the configured retention on an encrypted persistent volume', () => {

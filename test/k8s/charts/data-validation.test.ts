@@ -1,6 +1,8 @@
 import { Testing } from 'cdk8s';
 import { DataValidationChart, type DataValidationChartProps } from '../../../k8s';
-import { onlyOfKind, schemaProblems } from '../helpers';
+import { DEFAULT_PUSHGATEWAY } from '../../../k8s/charts/data-validation';
+import { WORKLOAD_ENV, WORKLOAD_PIPELINES, WORKLOAD_PORTS } from '../../../k8s/contract';
+import { ofKind, onlyOfKind, schemaProblems } from '../helpers';
 import { buildCharts, objectsOf, workloadChartsProps } from './fixtures';
 
 function chartProps(overrides: Partial<DataValidationChartProps> = {}): DataValidationChartProps {
@@ -20,15 +22,32 @@ describe('DataValidationChart', () => {
     const [container] = cron.spec.jobTemplate.spec.template.spec.containers;
     expect(container.image).toBe('111111111111.dkr.ecr.eu-west-1.amazonaws.com/data-validation:0.9.0');
     const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
-    expect(env).toMatchObject({ RAW_BUCKET: 'dev-raw-data-111111111111', PROCESSED_BUCKET: 'dev-processed-data-111111111111', PIPELINE_NAME: 'data-validation' });
+    // The names are the workload contract's, which the job's Python config reads (workloads/contract).
+    expect(env).toEqual({
+      [WORKLOAD_ENV.rawBucket]: 'dev-raw-data-111111111111',
+      [WORKLOAD_ENV.processedBucket]: 'dev-processed-data-111111111111',
+      [WORKLOAD_ENV.pipelineName]: WORKLOAD_PIPELINES.dataValidation,
+      [WORKLOAD_ENV.pushgatewayUrl]: DEFAULT_PUSHGATEWAY.url,
+      HOME: '/tmp',
+    });
   });
 
-  test('has an IRSA ServiceAccount, a PodMonitor and a NetworkPolicy with no ingress but the scraper', () => {
+  test('has an IRSA ServiceAccount, no ingress, and egress to the Pushgateway instead of a PodMonitor', () => {
     expect(onlyOfKind(objects, 'ServiceAccount').metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::111111111111:role/dev-data-validation');
-    expect(onlyOfKind(objects, 'PodMonitor').spec.podMetricsEndpoints[0].port).toBe('metrics');
+    // A batch pod is gone before a scrape: it pushes instead of being scraped.
+    expect(ofKind(objects, 'PodMonitor')).toEqual([]);
     const policy = onlyOfKind(objects, 'NetworkPolicy');
-    expect(policy.spec.ingress).toHaveLength(1);
-    expect(policy.spec.ingress[0].from[0].podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'prometheus' });
+    expect(policy.spec.ingress ?? []).toEqual([]);
+    expect(policy.spec.egress).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: DEFAULT_PUSHGATEWAY.peer.podLabels } }],
+      ports: [{ port: WORKLOAD_PORTS.pushgateway, protocol: 'TCP' }],
+    });
+  });
+
+  test('fails on a bad Pushgateway URL, naming the field', () => {
+    expect(() => new DataValidationChart(Testing.app(), 'dv', chartProps({ pushgateway: { url: 'pushgateway:9091', peer: DEFAULT_PUSHGATEWAY.peer } }))).toThrow(
+      /pushgateway\.url \("pushgateway:9091"\) must be an http\(s\) URL of a host/,
+    );
   });
 
   test('validates against the schemas', () => {

@@ -12,10 +12,18 @@ from typing import Any
 
 CONTRACT: dict[str, Any] = json.loads(resources.files(__package__).joinpath("contract.json").read_text("utf-8"))
 
-ENV: dict[str, str] = CONTRACT["env"]
-PORTS: dict[str, int] = CONTRACT["ports"]
-PATHS: dict[str, str] = CONTRACT["paths"]
-METRICS: dict[str, dict[str, dict[str, Any]]] = CONTRACT["metrics"]
+
+def _values(section: dict[str, Any]) -> dict[str, Any]:
+    # "$comment" keys document the JSON; they are not values.
+    return {k: v for k, v in section.items() if not k.startswith("$")}
+
+
+ENV: dict[str, str] = _values(CONTRACT["env"])
+PORTS: dict[str, int] = _values(CONTRACT["ports"])
+PATHS: dict[str, str] = _values(CONTRACT["paths"])
+METRICS: dict[str, dict[str, dict[str, Any]]] = {group: _values(specs) for group, specs in _values(CONTRACT["metrics"]).items()}
+PIPELINES: dict[str, str] = _values(CONTRACT["pipelines"])
+REGISTRY: dict[str, str] = _values(CONTRACT["registry"])
 RUN_AS_USER: int = CONTRACT["runAsUser"]
 
-__all__ = ["CONTRACT", "ENV", "METRICS", "PATHS", "PORTS", "RUN_AS_USER"]
+__all__ = ["CONTRACT", "ENV", "METRICS", "PATHS", "PIPELINES", "PORTS", "REGISTRY", "RUN_AS_USER"]
