@@ -1,0 +1,100 @@
+"""A real MLflow tracking server on a free loopback port: SQLite backend, artifacts proxied to a local directory.
+
+The same `mlflow server` the image runs (mlflow 3.17.2, default uvicorn mode), with the flags the chart
+passes where they apply locally (`--serve-artifacts`, `--artifacts-destination`, `--expose-prometheus`);
+used by the tests of both images, the demo and the serving benchmark.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+from platform_contract import PATHS
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now, on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_http(url: str, timeout_seconds: float, process: subprocess.Popen[bytes] | None = None) -> None:
+    """Polls `url` until it answers 200; fails early when `process` exits, with its output."""
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer 200 within {timeout_seconds:.0f}s")
+
+
+class LocalMlflowServer:
+    """``with LocalMlflowServer(workdir) as server: server.url`` - started on enter, stopped (SIGTERM) on exit."""
+
+    def __init__(self, workdir: Path, *, extra_args: tuple[str, ...] = (), workers: int = 1) -> None:
+        self.workdir = workdir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.metrics_dir = workdir / "prometheus"
+        self.log_path = workdir / "mlflow-server.log"
+        self.extra_args = extra_args
+        self.workers = workers
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def command(self) -> list[str]:
+        mlflow = str(Path(sys.executable).with_name("mlflow"))
+        return [
+            mlflow, "server",
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+            "--workers", str(self.workers),
+            "--backend-store-uri", f"sqlite:///{self.workdir / 'mlflow.db'}",
+            "--serve-artifacts",
+            "--artifacts-destination", (self.workdir / "artifacts").as_uri(),
+            "--expose-prometheus", str(self.metrics_dir),
+            *self.extra_args,
+        ]  # fmt: skip
+
+    def __enter__(self) -> LocalMlflowServer:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "HOME": str(self.workdir), "MLFLOW_TRACKING_URI": self.url}
+        log = self.log_path.open("wb")
+        # Its own process group, so stopping it also stops the uvicorn workers it forks.
+        self.process = subprocess.Popen(
+            self.command(), cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            wait_for_http(self.url + PATHS["mlflowHealth"], 120, self.process)
+        except Exception as error:
+            self.stop()
+            raise RuntimeError(f"{error}; server log:\n{self.log_path.read_text(errors='replace')[-4000:]}") from error
+        return self
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()

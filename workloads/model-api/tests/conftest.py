@@ -1,0 +1,121 @@
+"""Fixtures with the real components: a model trained on scikit-learn's bundled iris data and logged by
+MLflow exactly as the training DAG logs it (``mlflow.sklearn.log_model`` with an inferred signature), and
+a real MLflow tracking server (SQLite, local artifacts) on a free loopback port with it registered as
+``models:/iris-classifier@champion``."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from mlflow_server.local import LocalMlflowServer
+from platform_contract import ENV, PATHS
+
+from model_api.app import create_app
+from model_api.config import Settings
+from model_api.metrics import ApiMetrics
+from model_api.model import ServedModel
+
+MODEL_NAME = "iris-classifier"
+
+
+def _train() -> tuple[Any, Any, Any]:
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    frame = load_iris(as_frame=True)
+    features = frame.data.rename(columns=lambda c: c.replace(" (cm)", "").replace(" ", "_"))
+    model = LogisticRegression(max_iter=500).fit(features, frame.target)
+    return model, features, frame.target
+
+
+@pytest.fixture(scope="session")
+def iris_features() -> Any:
+    return _train()[1]
+
+
+@pytest.fixture(scope="session")
+def local_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The model saved by MLflow to a directory (no server): what the registry's artifacts hold."""
+    import mlflow.sklearn
+    from mlflow.models import infer_signature
+
+    model, features, _target = _train()
+    path = tmp_path_factory.mktemp("saved") / "model"
+    mlflow.sklearn.save_model(model, str(path), signature=infer_signature(features, model.predict(features)))
+    return path
+
+
+@pytest.fixture(scope="session")
+def pyfunc_model(local_model_path: Path) -> Any:
+    import mlflow.pyfunc
+
+    return mlflow.pyfunc.load_model(str(local_model_path))
+
+
+@dataclass(frozen=True)
+class Registered:
+    tracking_uri: str
+    model_uri: str
+    version: str
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalMlflowServer]:
+    with LocalMlflowServer(tmp_path_factory.mktemp("mlflow")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def registered_model(mlflow_server: LocalMlflowServer) -> Registered:
+    """Logged through the server (artifacts proxied), registered, and given the `champion` alias."""
+    import mlflow
+    import mlflow.sklearn
+    from mlflow.models import infer_signature
+
+    os.environ["MLFLOW_TRACKING_URI"] = mlflow_server.url
+    mlflow.set_tracking_uri(mlflow_server.url)
+    model, features, _target = _train()
+    mlflow.set_experiment("model-api-tests")
+    with mlflow.start_run():
+        info = mlflow.sklearn.log_model(
+            model,
+            name="model",
+            signature=infer_signature(features, model.predict(features)),
+            registered_model_name=MODEL_NAME,
+        )
+    client = mlflow.MlflowClient(mlflow_server.url)
+    version = str(info.registered_model_version)
+    client.set_registered_model_alias(MODEL_NAME, "champion", version)
+    return Registered(tracking_uri=mlflow_server.url, model_uri=f"models:/{MODEL_NAME}@champion", version=version)
+
+
+ROW = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
+SETTINGS = Settings.from_env({ENV["mlflowTrackingUri"]: "http://127.0.0.1:1", ENV["modelUri"]: "models:/iris@champion"})
+FAST = Settings(**{**SETTINGS.__dict__, "load_retry_initial_seconds": 0.01, "load_retry_max_seconds": 0.02})
+
+
+def wait_ready(client: TestClient, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while client.get(PATHS["ready"]).status_code != 200:
+        assert time.monotonic() < deadline, "not ready in time"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def metrics() -> ApiMetrics:
+    return ApiMetrics()
+
+
+@pytest.fixture
+def ready_client(pyfunc_model: Any, metrics: ApiMetrics) -> Iterator[TestClient]:
+    app = create_app(FAST, loader=lambda _: ServedModel(pyfunc_model, "iris", "7"), metrics=metrics)
+    with TestClient(app) as client:
+        wait_ready(client)
+        yield client
