@@ -13,6 +13,8 @@ export interface MetricSpec {
 
 export const WORKLOAD_CONTRACT = contract as {
   readonly runAsUser: number;
+  /** `mlflow server --allowed-hosts` templates: `{service}`, `{namespace}` and `{port}` are filled in by the chart. */
+  readonly mlflowServer: { readonly allowedHosts: readonly string[] };
   readonly env: Readonly<typeof contract.env>;
   readonly ports: Readonly<typeof contract.ports>;
   readonly paths: Readonly<typeof contract.paths>;

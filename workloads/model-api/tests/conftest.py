@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from mlflow_server.local import LocalMlflowServer
+from mlflow_server.local import LocalMlflowServer, example_requirements, register_example_model, train_example_model
 from platform_contract import ENV, PATHS
 
 from model_api.app import create_app
@@ -25,30 +25,16 @@ from model_api.model import ServedModel
 MODEL_NAME = "iris-classifier"
 
 
-def _train() -> tuple[Any, Any, Any]:
-    from sklearn.datasets import load_iris
-    from sklearn.linear_model import LogisticRegression
-
-    frame = load_iris(as_frame=True)
-    features = frame.data.rename(columns=lambda c: c.replace(" (cm)", "").replace(" ", "_"))
-    model = LogisticRegression(max_iter=500).fit(features, frame.target)
-    return model, features, frame.target
-
-
-@pytest.fixture(scope="session")
-def iris_features() -> Any:
-    return _train()[1]
-
-
 @pytest.fixture(scope="session")
 def local_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The model saved by MLflow to a directory (no server): what the registry's artifacts hold."""
     import mlflow.sklearn
     from mlflow.models import infer_signature
 
-    model, features, _target = _train()
+    model, features = train_example_model()
     path = tmp_path_factory.mktemp("saved") / "model"
-    mlflow.sklearn.save_model(model, str(path), signature=infer_signature(features, model.predict(features)))
+    signature = infer_signature(features, model.predict(features))
+    mlflow.sklearn.save_model(model, str(path), signature=signature, pip_requirements=example_requirements())
     return path
 
 
@@ -75,25 +61,9 @@ def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalMlf
 @pytest.fixture(scope="session")
 def registered_model(mlflow_server: LocalMlflowServer) -> Registered:
     """Logged through the server (artifacts proxied), registered, and given the `champion` alias."""
-    import mlflow
-    import mlflow.sklearn
-    from mlflow.models import infer_signature
-
     os.environ["MLFLOW_TRACKING_URI"] = mlflow_server.url
-    mlflow.set_tracking_uri(mlflow_server.url)
-    model, features, _target = _train()
-    mlflow.set_experiment("model-api-tests")
-    with mlflow.start_run():
-        info = mlflow.sklearn.log_model(
-            model,
-            name="model",
-            signature=infer_signature(features, model.predict(features)),
-            registered_model_name=MODEL_NAME,
-        )
-    client = mlflow.MlflowClient(mlflow_server.url)
-    version = str(info.registered_model_version)
-    client.set_registered_model_alias(MODEL_NAME, "champion", version)
-    return Registered(tracking_uri=mlflow_server.url, model_uri=f"models:/{MODEL_NAME}@champion", version=version)
+    model_uri, version = register_example_model(mlflow_server.url, MODEL_NAME, "champion")
+    return Registered(tracking_uri=mlflow_server.url, model_uri=model_uri, version=version)
 
 
 ROW = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}

@@ -17,5 +17,6 @@ PORTS: dict[str, int] = CONTRACT["ports"]
 PATHS: dict[str, str] = CONTRACT["paths"]
 METRICS: dict[str, dict[str, dict[str, Any]]] = CONTRACT["metrics"]
 RUN_AS_USER: int = CONTRACT["runAsUser"]
+MLFLOW_SERVER: dict[str, Any] = CONTRACT["mlflowServer"]
 
-__all__ = ["CONTRACT", "ENV", "METRICS", "PATHS", "PORTS", "RUN_AS_USER"]
+__all__ = ["CONTRACT", "ENV", "METRICS", "MLFLOW_SERVER", "PATHS", "PORTS", "RUN_AS_USER"]

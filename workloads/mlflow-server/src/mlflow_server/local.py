@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from platform_contract import PATHS
 
@@ -47,9 +48,11 @@ def wait_for_http(url: str, timeout_seconds: float, process: subprocess.Popen[by
 class LocalMlflowServer:
     """``with LocalMlflowServer(workdir) as server: server.url`` - started on enter, stopped (SIGTERM) on exit."""
 
-    def __init__(self, workdir: Path, *, extra_args: tuple[str, ...] = (), workers: int = 1) -> None:
+    def __init__(
+        self, workdir: Path, *, extra_args: tuple[str, ...] = (), workers: int = 1, port: int | None = None
+    ) -> None:
         self.workdir = workdir
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.metrics_dir = workdir / "prometheus"
         self.log_path = workdir / "mlflow-server.log"
@@ -80,7 +83,7 @@ class LocalMlflowServer:
             self.command(), cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         try:
-            wait_for_http(self.url + PATHS["mlflowHealth"], 120, self.process)
+            wait_for_http(self.url + PATHS["mlflowHealth"], 300, self.process)
         except Exception as error:
             self.stop()
             raise RuntimeError(f"{error}; server log:\n{self.log_path.read_text(errors='replace')[-4000:]}") from error
@@ -98,3 +101,47 @@ class LocalMlflowServer:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
+
+
+def example_requirements() -> list[str]:
+    """The example model's pip requirements, given rather than inferred: MLflow's inference loads the model
+    in a subprocess, which takes minutes on a busy machine."""
+    from importlib.metadata import version
+
+    return [f"scikit-learn=={version('scikit-learn')}", f"skops=={version('skops')}"]
+
+
+def train_example_model() -> tuple[Any, Any]:
+    """A classifier on scikit-learn's bundled iris data (offline); features named ``sepal_length``,
+    ``sepal_width``, ``petal_length``, ``petal_width`` (cm). Returns ``(model, features)``."""
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    frame = load_iris(as_frame=True)
+    features = frame.data.rename(columns=lambda c: c.replace(" (cm)", "").replace(" ", "_"))
+    return LogisticRegression(max_iter=500).fit(features, frame.target), features
+
+
+def register_example_model(
+    tracking_uri: str, name: str = "iris-classifier", alias: str = "champion"
+) -> tuple[str, str]:
+    """Logs the example model as the training DAG does (``mlflow.sklearn.log_model`` with an inferred
+    signature), registers it and points `alias` at it. Returns ``(models:/<name>@<alias>, version)``."""
+    import mlflow
+    import mlflow.sklearn
+    from mlflow.models import infer_signature
+
+    model, features = train_example_model()
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_experiment(f"{name}-examples")
+    with mlflow.start_run():
+        info = mlflow.sklearn.log_model(
+            model,
+            name="model",
+            signature=infer_signature(features, model.predict(features)),
+            registered_model_name=name,
+            pip_requirements=example_requirements(),
+        )
+    version = str(info.registered_model_version)
+    mlflow.MlflowClient(tracking_uri).set_registered_model_alias(name, alias, version)
+    return f"models:/{name}@{alias}", version
