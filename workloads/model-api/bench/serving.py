@@ -196,8 +196,13 @@ def main() -> int:
                 process([str(bin_dir / "model-api")], api_env, work / "model-api.log") as api,
                 process(serve, env, work / "mlflow-serve.log") as scorer,
             ):
-                wait_for_http(f"http://127.0.0.1:{ours.port}{PATHS['ready']}", 300, api)
-                wait_for_http(f"http://127.0.0.1:{theirs.port}/ping", 300, scorer)
+                checks = [(f"http://127.0.0.1:{ours.port}{PATHS['ready']}", api, "model-api.log"),
+                          (f"http://127.0.0.1:{theirs.port}/ping", scorer, "mlflow-serve.log")]  # fmt: skip
+                for url, proc, log in checks:
+                    try:
+                        wait_for_http(url, 300, proc)
+                    except (RuntimeError, TimeoutError) as error:
+                        raise SystemExit(f"{error}\n{(work / log).read_text(errors='replace')[-3000:]}") from error
                 for target in (ours, theirs):
                     check_prediction(target)
                 print(f"serving {model_uri} (version {version}); {args.concurrency} connections, "

@@ -11,10 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from platform_contract import ENV, PORTS
+from platform_contract import CONTRACT, ENV, PORTS
 
-# `models:/<name>@<alias>` or `models:/<name>/<version>` (MLflow 3 model registry URIs); `runs:/<id>/<path>`.
-_MODEL_URI = re.compile(r"^models:/(?P<name>[^/@]+)(@(?P<alias>[\w-]+)|/(?P<version>\d+))$|^runs:/[0-9a-f]+/.+$")
+# `models:/<name>@<alias>` or `models:/<name>/<version>` (MLflow 3 registry URIs), `runs:/<id>/<path>`: the
+# contract's pattern, which the chart and the environment schema check too.
+_MODEL_URI = re.compile(CONTRACT["modelUriPattern"])
 
 
 class ConfigError(ValueError):
@@ -36,8 +37,9 @@ class Settings:
     @property
     def model_name(self) -> str:
         """The registered model's name (the `model` label of the metrics); `run` for a runs:/ URI."""
-        match = _MODEL_URI.match(self.model_uri)
-        return (match.group("name") if match else None) or "run"
+        if not self.model_uri.startswith("models:/"):
+            return "run"
+        return re.split(r"[@/]", self.model_uri.removeprefix("models:/"), maxsplit=1)[0]
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:

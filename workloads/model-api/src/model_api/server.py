@@ -29,6 +29,8 @@ def main() -> int:
         http="httptools",
         lifespan="on",
         access_log=False,
+        # Our logging.basicConfig above for every logger (uvicorn's default config would leave model_api's out).
+        log_config=None,
         server_header=False,
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
     )
