@@ -13,6 +13,8 @@ export interface MetricSpec {
 
 export const WORKLOAD_CONTRACT = contract as {
   readonly runAsUser: number;
+  /** The model URIs the model API loads: `models:/<name>@<alias>`, `models:/<name>/<version>`, `runs:/<id>/<path>`. */
+  readonly modelUriPattern: string;
   /** `mlflow server --allowed-hosts` templates: `{service}`, `{namespace}` and `{port}` are filled in by the chart. */
   readonly mlflowServer: { readonly allowedHosts: readonly string[] };
   readonly env: Readonly<typeof contract.env>;
@@ -25,3 +27,6 @@ export const WORKLOAD_ENV = WORKLOAD_CONTRACT.env;
 export const WORKLOAD_PORTS = WORKLOAD_CONTRACT.ports;
 export const WORKLOAD_PATHS = WORKLOAD_CONTRACT.paths;
 export const WORKLOAD_METRICS = WORKLOAD_CONTRACT.metrics;
+
+/** `WORKLOAD_CONTRACT.modelUriPattern` as a RegExp (MLflow 3 deprecates stage URIs such as `models:/x/Production`). */
+export const MODEL_URI_PATTERN = new RegExp(WORKLOAD_CONTRACT.modelUriPattern);

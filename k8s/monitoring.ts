@@ -523,6 +523,7 @@ export function platformOverviewPanels(
     { title: 'API 5xx error rate', unit: 'percent', threshold: t.apiErrorRatePercent, queries: [{ expr: QUERIES.apiErrorRatePercent(), legend: '{{service}}' }] },
     { title: 'Model API pods without their model', unit: 'short', queries: [{ expr: QUERIES.modelNotLoaded(), legend: '{{namespace}}/{{pod}}' }] },
     { title: 'Model load failures (15m)', unit: 'short', queries: [{ expr: QUERIES.modelLoadFailures('15m'), legend: '{{namespace}}/{{pod}}' }] },
+    { title: 'Model prediction errors', unit: 'reqps', queries: [{ expr: QUERIES.modelPredictionErrorRate(), legend: '{{namespace}} {{model}}' }] },
     { title: 'MLflow latency p95', unit: 's', threshold: t.mlflowLatencyP95Seconds, queries: [{ expr: QUERIES.apiLatencyP95Seconds(METRICS.mlflowRequestDurationBucket), legend: '{{service}}' }] },
     { title: 'MLflow 5xx error rate', unit: 'percent', threshold: t.apiErrorRatePercent, queries: [{ expr: QUERIES.apiErrorRatePercent(METRICS.mlflowRequests), legend: '{{service}}' }] },
     {

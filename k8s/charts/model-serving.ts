@@ -3,13 +3,10 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
 import { imageUri, type ImageReference, type ResourceRequirements } from '../container';
 import { checkPeer, type NetworkPeer } from '../network';
-import { WORKLOAD_ENV, WORKLOAD_PATHS, WORKLOAD_PORTS } from '../contract';
+import { MODEL_URI_PATTERN, WORKLOAD_ENV, WORKLOAD_PATHS, WORKLOAD_PORTS } from '../contract';
 import { checkCidr, checkDnsLabel, isUnresolved, PropsProblems } from '../validation';
 import { WebService, type AutoscalingProps, type HttpProbesProps, type IWebServiceEndpoint } from '../web-service';
 import { awsApiEgress, chartLabels, setUpWorkloadChart, type WorkloadChartProps } from './common';
-
-/** The model URIs the model API loads (its config.py accepts the same; MLflow 3 deprecates stage URIs). */
-export const MODEL_URI_PATTERN = /^models:\/[^/@]+(@[\w-]+|\/\d+)$|^runs:\/[0-9a-f]+\/.+$/;
 
 /** How clients inside the network reach the model API: an internal Application Load Balancer. */
 export interface ModelApiIngressProps {

@@ -183,7 +183,15 @@ def main() -> int:
         print("starting MLflow (SQLite, local artifacts) and registering iris-classifier ...", flush=True)
         with LocalMlflowServer(work / "mlflow") as mlflow_server:
             model_uri, version = register_example_model(mlflow_server.url)
-            env = {**os.environ, "MLFLOW_TRACKING_URI": mlflow_server.url, "HOME": str(work), "TMPDIR": str(work)}
+            # `mlflow models serve` runs `uvicorn` through bash: the environment's bin must be on PATH.
+            path = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+            env = {
+                **os.environ,
+                "PATH": path,
+                "MLFLOW_TRACKING_URI": mlflow_server.url,
+                "HOME": str(work),
+                "TMPDIR": str(work),
+            }
             ours = Target("model-api (this)", free_port(), PATHS["predict"], json.dumps({"instances": [ROW]}).encode())
             theirs = Target(
                 "mlflow models serve", free_port(), "/invocations", json.dumps({"dataframe_records": [ROW]}).encode()
