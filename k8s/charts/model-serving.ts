@@ -52,7 +52,7 @@ export interface ModelServingChartProps extends WorkloadChartProps {
   readonly ingress?: ModelApiIngressProps;
   /**
    * HTTP port of the model API (passed to the app as `PORT`).
-   * @default 8080 - the workload contract's `ports.modelApi`
+   * @default 8080 (the workload contract's ports.modelApi)
    */
   readonly port?: number;
   /**

@@ -31,44 +31,31 @@ class ApiMetrics:
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
-        r = self.registry
+
+        def counter(spec: dict[str, Any], documentation: str) -> Counter:
+            return Counter(_base_name(spec), documentation, spec["labels"], registry=self.registry)
+
         self.request_duration = Histogram(
             _base_name(_HTTP["requestDurationSeconds"]),
             "HTTP request duration in seconds, by method, route and status code.",
             _HTTP["requestDurationSeconds"]["labels"],
             buckets=LATENCY_BUCKETS,
-            registry=r,
+            registry=self.registry,
         )
-        self.requests = Counter(
-            _base_name(_HTTP["requests"]),
-            "HTTP requests answered, by method, route and status code.",
-            _HTTP["requests"]["labels"],
-            registry=r,
+        self.requests = counter(_HTTP["requests"], "HTTP requests answered, by method, route and status code.")
+        self.predictions = counter(_MODEL["predictions"], "Rows predicted.")
+        self.prediction_errors = counter(
+            _MODEL["predictionErrors"], "Prediction calls that raised (answered with 500)."
         )
-        self.predictions = Counter(
-            _base_name(_MODEL["predictions"]), "Rows predicted.", _MODEL["predictions"]["labels"], registry=r
+        self.invalid_requests = counter(
+            _MODEL["invalidRequests"], "Prediction requests refused by input validation (answered with 422)."
         )
-        self.prediction_errors = Counter(
-            _base_name(_MODEL["predictionErrors"]),
-            "Prediction calls that raised (answered with 500).",
-            _MODEL["predictionErrors"]["labels"],
-            registry=r,
-        )
-        self.invalid_requests = Counter(
-            _base_name(_MODEL["invalidRequests"]),
-            "Prediction requests refused by input validation (answered with 422).",
-            _MODEL["invalidRequests"]["labels"],
-            registry=r,
-        )
-        self.load_failures = Counter(
-            _base_name(_MODEL["loadFailures"]),
-            "Failed attempts to load the model from MLflow (each is retried with backoff).",
-            _MODEL["loadFailures"]["labels"],
-            registry=r,
+        self.load_failures = counter(
+            _MODEL["loadFailures"], "Failed attempts to load the model from MLflow (each is retried with backoff)."
         )
         self.loaded = Gauge(
             _base_name(_MODEL["loaded"]),
             "1 once the model is loaded and the API is ready, by model name and registry version.",
             _MODEL["loaded"]["labels"],
-            registry=r,
+            registry=self.registry,
         )
