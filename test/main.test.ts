@@ -8,7 +8,8 @@ import * as path from 'path';
  * environment can be tried without touching the real one.
  */
 const root = path.resolve(__dirname, '..');
-const SOURCES = ['main.ts', 'tsconfig.json', 'environments', 'stacks', 'constructs', 'k8s', 'tools'];
+// The workload contract: the charts and the environment schema read their names from it.
+const SOURCES = ['main.ts', 'tsconfig.json', 'environments', 'stacks', 'constructs', 'k8s', 'tools', 'workloads/contract/src/platform_contract/contract.json'];
 
 function scratchProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));

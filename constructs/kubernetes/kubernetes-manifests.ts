@@ -37,6 +37,9 @@ export interface KubernetesManifestsProps {
  * Namespaces are applied before the objects in them. A small, dependency-free stand-in for
  * `cdktf-cdk8s`, whose pinned `yaml` and peer ranges lag the versions used here.
  */
+/** Kinds `kubectl rollout status` supports. */
+const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
 export class KubernetesManifests extends Construct {
   /** The applied resources by `Kind/namespace/name`. */
   readonly manifests: Record<string, Manifest> = {};
@@ -59,6 +62,10 @@ export class KubernetesManifests extends Construct {
         provider: props.provider,
         fieldManager,
         dependsOn: object.kind === 'Namespace' ? undefined : [...namespaces],
+        // An image that cannot be pulled (a tag build-image.yml never pushed) fails the apply instead of leaving
+        // pods in ImagePullBackOff behind a "successful" apply: the provider waits for `rollout status`
+        // (hashicorp/kubernetes 2.38 `kubernetes_manifest` wait.rollout), bounded by the timeouts.
+        ...(ROLLOUT_KINDS.has(object.kind) ? { wait: { rollout: true }, timeouts: { create: '10m', update: '10m' } } : {}),
       });
       if (object.kind === 'Namespace') namespaces.push(manifest);
       this.manifests[key] = manifest;

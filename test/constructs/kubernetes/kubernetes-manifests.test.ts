@@ -27,6 +27,16 @@ describe('KubernetesManifests', () => {
     expect(ns.depends_on).toBeUndefined();
   });
 
+  it('waits for Deployments to roll out, so an image that cannot be pulled fails the apply', () => {
+    const s = stack();
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'apps' }, spec: {} };
+    new KubernetesManifests(s, 'Manifests', { sources: [source(namespace, config, deployment)] });
+    const json = synthJson(s) as unknown as { resource: { kubernetes_manifest: Record<string, Record<string, unknown>> } };
+    const byKind = (kind: string) => Object.values(json.resource.kubernetes_manifest).find((r) => (r.manifest as { kind: string }).kind === kind)!;
+    expect(byKind('Deployment')).toMatchObject({ wait: { rollout: true }, timeouts: { create: '10m', update: '10m' } });
+    expect(byKind('ConfigMap').wait).toBeUndefined();
+  });
+
   it('fails when two objects share a kind, namespace and name', () => {
     expect(() => new KubernetesManifests(stack(), 'Manifests', { sources: [source(config), source(config)] })).toThrow(
       'test/Manifests: two objects are named ConfigMap/apps/settings',
