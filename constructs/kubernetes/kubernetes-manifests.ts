@@ -31,15 +31,15 @@ export interface KubernetesManifestsProps {
   readonly fieldManager?: string;
 }
 
+/** Kinds `kubectl rollout status` supports. */
+const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
 /**
  * Applies cdk8s charts through the Terraform kubernetes provider: one `kubernetes_manifest` per object,
  * named `<Kind>/<namespace>/<name>` so an object keeps its address for as long as it keeps its name.
  * Namespaces are applied before the objects in them. A small, dependency-free stand-in for
  * `cdktf-cdk8s`, whose pinned `yaml` and peer ranges lag the versions used here.
  */
-/** Kinds `kubectl rollout status` supports. */
-const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
-
 export class KubernetesManifests extends Construct {
   /** The applied resources by `Kind/namespace/name`. */
   readonly manifests: Record<string, Manifest> = {};
