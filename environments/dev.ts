@@ -44,14 +44,14 @@ export const dev: EnvironmentInput = {
   },
   workloads: {
     modelServing: {
-      imageTag: '0.1.0-e8fb3233bef3',
+      imageTag: '0.1.0-17e63f918c7f',
       modelUri: 'models:/churn-classifier@champion',
       minReplicas: 1,
       maxReplicas: 3,
       resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
     },
     mlflow: {
-      imageTag: '0.1.0-e8fb3233bef3',
+      imageTag: '0.1.0-68f16c5d82ca',
       minReplicas: 1,
       maxReplicas: 2,
       resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },

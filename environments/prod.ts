@@ -57,7 +57,7 @@ export const prod: EnvironmentInput = {
   },
   workloads: {
     modelServing: {
-      imageTag: '0.1.0-e8fb3233bef3',
+      imageTag: '0.1.0-17e63f918c7f',
       modelUri: 'models:/churn-classifier@champion',
       minReplicas: 3,
       maxReplicas: 20,
@@ -65,7 +65,7 @@ export const prod: EnvironmentInput = {
       resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' },
     },
     mlflow: {
-      imageTag: '0.1.0-e8fb3233bef3',
+      imageTag: '0.1.0-68f16c5d82ca',
       minReplicas: 2,
       maxReplicas: 4,
       resources: { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '2Gi' },

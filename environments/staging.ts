@@ -52,14 +52,14 @@ export const staging: EnvironmentInput = {
   },
   workloads: {
     modelServing: {
-      imageTag: '0.1.0-e8fb3233bef3',
+      imageTag: '0.1.0-17e63f918c7f',
       modelUri: 'models:/churn-classifier@champion',
       minReplicas: 2,
       maxReplicas: 6,
       resources: { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '2Gi' },
     },
     mlflow: {
-      imageTag: '0.1.0-e8fb3233bef3',
+      imageTag: '0.1.0-68f16c5d82ca',
       minReplicas: 2,
       maxReplicas: 3,
       resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },

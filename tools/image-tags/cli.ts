@@ -31,7 +31,8 @@ export interface CliIo {
 class UsageError extends Error {}
 
 function git(root: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
+  // stderr kept out of the output: `cat-file -e` failing is an answer here, not an error.
+  return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 }
 
 function environmentFile(env: string, root: string): string {
