@@ -45,20 +45,20 @@ export const dev: EnvironmentInput = {
   },
   workloads: {
     modelServing: {
-      imageTag: '1.4.2',
-      modelUri: 'models:/churn-classifier/Staging',
+      imageTag: '0.1.0-17e63f918c7f',
+      modelUri: 'models:/wine-classifier@champion',
       minReplicas: 1,
       maxReplicas: 3,
       resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
     },
     mlflow: {
-      imageTag: '2.22.1',
+      imageTag: '0.1.0-68f16c5d82ca',
       minReplicas: 1,
       maxReplicas: 2,
       resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
     },
     dataValidation: {
-      imageTag: '0.9.0',
+      imageTag: '0.1.0-1d086e7a34bd',
       schedule: '0 */6 * * *',
       resources: { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '2Gi' },
     },

@@ -58,21 +58,21 @@ export const prod: EnvironmentInput = {
   },
   workloads: {
     modelServing: {
-      imageTag: '1.4.2',
-      modelUri: 'models:/churn-classifier/Production',
+      imageTag: '0.1.0-17e63f918c7f',
+      modelUri: 'models:/wine-classifier@champion',
       minReplicas: 3,
       maxReplicas: 20,
       targetCpuUtilizationPercent: 60,
       resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' },
     },
     mlflow: {
-      imageTag: '2.22.1',
+      imageTag: '0.1.0-68f16c5d82ca',
       minReplicas: 2,
       maxReplicas: 4,
       resources: { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '2Gi' },
     },
     dataValidation: {
-      imageTag: '0.9.0',
+      imageTag: '0.1.0-1d086e7a34bd',
       schedule: '15 * * * *',
       resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' },
     },

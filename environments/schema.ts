@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { addonVersionProblems } from '../constructs/cluster/addon-versions';
 import { cidrsOverlap, isPrivateRange, parseCidr, type Ipv4Cidr } from '../constructs/core/cidr';
+import { MODEL_URI_PATTERN } from '../k8s/contract';
 
 /**
  * The typed, validated configuration of one environment. Every layer reads its settings from here and
@@ -58,6 +59,16 @@ const immutableImageTag = z
   .refine((t) => !/^(latest|stable|main|master|dev|edge)$/i.test(t), {
     message: 'must be an immutable tag (a version or git SHA), not a moving tag such as "latest"',
   });
+
+/**
+ * The tags build-image.yml gives the platform's own workload images: `<version>-<sha12>` (the workload's
+ * pyproject version and the last commit that changed its sources; workloads/images.json).
+ */
+export const WORKLOAD_IMAGE_TAG_PATTERN = /^\d+\.\d+\.\d+-[0-9a-f]{12}$/;
+
+const workloadImageTag = immutableImageTag.refine((t) => WORKLOAD_IMAGE_TAG_PATTERN.test(t), {
+  message: 'must be a tag build-image.yml pushes: <version>-<12 hex digits of the commit>, e.g. 0.1.0-1a2b3c4d5e6f',
+});
 
 const cpuQuantity = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, 'must be a Kubernetes CPU quantity such as "250m" or "1"');
 const memoryQuantity = z.string().regex(/^\d+(Mi|Gi)$/, 'must be a Kubernetes memory quantity in Mi or Gi such as "512Mi"');
@@ -177,9 +188,9 @@ const pinnedGitRef = z
 const airflow = z.strictObject({
   /**
    * Tag of the pipelines image (shared ECR repository `data-pipeline`) Airflow runs: the DAGs import
-   * their Python package from it.
+   * their Python package from it. A tag build-image.yml produces (`<version>-<sha12>`).
    */
-  imageTag: immutableImageTag,
+  imageTag: workloadImageTag,
   /**
    * Git repository holding the DAGs (HTTPS), synced by git-sync.
    * @default - this repository (`shared.github.repository`), whose DAGs live in `workloads/pipelines/dags`
@@ -196,7 +207,7 @@ const platform = z.strictObject({
 });
 
 const webWorkload = z.strictObject({
-  imageTag: immutableImageTag,
+  imageTag: workloadImageTag,
   minReplicas: z.number().int().min(1),
   maxReplicas: z.number().int().min(1),
   targetCpuUtilizationPercent: z.number().int().min(1).max(100).default(70),
@@ -205,8 +216,10 @@ const webWorkload = z.strictObject({
 
 const workloads = z.strictObject({
   modelServing: webWorkload.extend({
-    /** MLflow model URI served by the API, e.g. `models:/churn/Production`. */
-    modelUri: z.string().regex(/^(models|runs|s3):\/.+/, 'must be an MLflow model URI (models:/..., runs:/..., s3://...)'),
+    /** MLflow model URI served by the API: `models:/<name>@<alias>` (the `champion` alias the model DAG moves). */
+    modelUri: z
+      .string()
+      .regex(MODEL_URI_PATTERN, 'must be models:/<name>@<alias> (e.g. models:/churn-classifier@champion), models:/<name>/<version> or runs:/<run id>/<path>'),
     /** The internal load balancer clients in the network call the API through. */
     ingress: z
       .strictObject({
@@ -219,7 +232,7 @@ const workloads = z.strictObject({
   }),
   mlflow: webWorkload,
   dataValidation: z.strictObject({
-    imageTag: immutableImageTag,
+    imageTag: workloadImageTag,
     /** Cron schedule (5 fields, UTC). */
     schedule: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a 5-field cron expression'),
     resources,

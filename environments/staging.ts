@@ -53,20 +53,20 @@ export const staging: EnvironmentInput = {
   },
   workloads: {
     modelServing: {
-      imageTag: '1.4.2',
-      modelUri: 'models:/churn-classifier/Staging',
+      imageTag: '0.1.0-17e63f918c7f',
+      modelUri: 'models:/wine-classifier@champion',
       minReplicas: 2,
       maxReplicas: 6,
       resources: { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '2Gi' },
     },
     mlflow: {
-      imageTag: '2.22.1',
+      imageTag: '0.1.0-68f16c5d82ca',
       minReplicas: 2,
       maxReplicas: 3,
       resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
     },
     dataValidation: {
-      imageTag: '0.9.0',
+      imageTag: '0.1.0-1d086e7a34bd',
       schedule: '0 */2 * * *',
       resources: { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '4Gi' },
     },

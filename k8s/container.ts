@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28/lib/container';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { WORKLOAD_CONTRACT } from './contract';
 import { isUnresolved, type PropsProblems } from './validation';
 
 /**
@@ -208,7 +209,8 @@ export interface PodIdentityProps {
   readonly fsGroup?: number;
 }
 
-export const DEFAULT_RUN_AS_ID = 10001;
+/** The workload images' numeric USER (their Dockerfiles and the contract say the same). */
+export const DEFAULT_RUN_AS_ID = WORKLOAD_CONTRACT.runAsUser;
 
 export function checkPodIdentity(problems: PropsProblems, field: string, identity: PodIdentityProps | undefined): void {
   for (const key of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {

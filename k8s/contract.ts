@@ -13,6 +13,10 @@ export interface MetricSpec {
 
 export const WORKLOAD_CONTRACT = contract as {
   readonly runAsUser: number;
+  /** The model URIs the model API loads: `models:/<name>@<alias>`, `models:/<name>/<version>`, `runs:/<id>/<path>`. */
+  readonly modelUriPattern: string;
+  /** `mlflow server --allowed-hosts` templates: `{service}`, `{namespace}` and `{port}` are filled in by the chart. */
+  readonly mlflowServer: { readonly allowedHosts: readonly string[] };
   readonly env: Readonly<typeof contract.env>;
   readonly ports: Readonly<typeof contract.ports>;
   readonly paths: Readonly<typeof contract.paths>;
@@ -29,3 +33,6 @@ export const WORKLOAD_METRICS = WORKLOAD_CONTRACT.metrics;
 export const WORKLOAD_PIPELINES = WORKLOAD_CONTRACT.pipelines;
 /** The registered model the model DAG promotes and the model API serves. */
 export const WORKLOAD_REGISTRY = WORKLOAD_CONTRACT.registry;
+
+/** `WORKLOAD_CONTRACT.modelUriPattern` as a RegExp (MLflow 3 deprecates stage URIs such as `models:/x/Production`). */
+export const MODEL_URI_PATTERN = new RegExp(WORKLOAD_CONTRACT.modelUriPattern);

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { KubePodMonitor, KubePrometheusRule, KubeServiceMonitor, type PrometheusRuleEntry, type PrometheusRuleGroup } from './imports/prometheus-operator';
-import { promDuration, QUERIES } from './platform-metrics';
+import { METRICS, promDuration, QUERIES } from './platform-metrics';
 import { checkDnsLabel, checkLabels, PropsProblems } from './validation';
 import { requireProps } from '../constructs/core/props';
 
@@ -147,6 +147,12 @@ export interface AlertThresholds {
    */
   readonly apiErrorRatePercent?: number;
   /**
+   * 95th percentile MLflow request latency, seconds; higher than the model API's because artifact uploads
+   * and downloads are proxied through the server and MLflow's metrics do not tell them apart by path.
+   * @default 2
+   */
+  readonly mlflowLatencyP95Seconds?: number;
+  /**
    * Drop of the records a pipeline's last run processed, against its last run a day earlier, percent.
    * @default 50
    */
@@ -158,6 +164,7 @@ export const DEFAULT_ALERT_THRESHOLDS: Required<AlertThresholds> = {
   memorySaturationPercent: 90,
   apiLatencyP95Seconds: 0.5,
   apiErrorRatePercent: 1,
+  mlflowLatencyP95Seconds: 2,
   recordVolumeDropPercent: 50,
 };
 
@@ -210,10 +217,15 @@ export const PLATFORM_ALERTS = {
   podMemory: 'ContainerMemoryNearLimit',
   apiLatency: 'ApiLatencyP95High',
   apiErrors: 'ApiErrorRateHigh',
+  modelNotLoaded: 'ModelNotLoaded',
+  modelLoadFailing: 'ModelLoadFailing',
+  modelPredictionErrors: 'ModelPredictionErrors',
   pipelineVolume: 'PipelineRecordVolumeDropped',
   pipelineStale: 'PipelineNoRecentSuccess',
   pipelineJobFailed: 'PipelineJobFailed',
   mlflowDown: 'MlflowUnavailable',
+  mlflowLatency: 'MlflowLatencyP95High',
+  mlflowErrors: 'MlflowErrorRateHigh',
 } as const;
 
 type Urgency = 'page' | 'ticket';
@@ -248,6 +260,7 @@ export class PlatformAlertRules extends Construct {
       problems.check(t[key] > 0 && t[key] <= 100, `thresholds.${key}`, `(${t[key]}) must be a percentage above 0 and at most 100`);
     }
     problems.check(t.apiLatencyP95Seconds > 0, 'thresholds.apiLatencyP95Seconds', `(${t.apiLatencyP95Seconds}) must be positive`);
+    problems.check(t.mlflowLatencyP95Seconds > 0, 'thresholds.mlflowLatencyP95Seconds', `(${t.mlflowLatencyP95Seconds}) must be positive`);
     checkDnsLabel(problems, 'mlflowNamespace', mlflowNamespace);
     problems.check(pipelineWindow.toSeconds() >= 300, 'pipelineWindow', `(${pipelineWindow.toSeconds()}s) must be at least 5 minutes`);
     checkLabels(problems, 'prometheusSelectorLabels', props.prometheusSelectorLabels);
@@ -302,6 +315,17 @@ export class PlatformAlertRules extends Construct {
           alert(PLATFORM_ALERTS.apiErrors, `${QUERIES.apiErrorRatePercent()} > ${t.apiErrorRatePercent}`, '10m', 'page',
             'Service {{ $labels.service }} answers with 5xx errors',
             `{{ $value | humanize }}% of requests to {{ $labels.service }} failed with 5xx over 10 minutes (threshold ${t.apiErrorRatePercent}%).`),
+          // The model API counts every failure: a load that failed (retried with backoff), a pod still without
+          // its model, and a prediction that raised (also a 500 in ApiErrorRateHigh).
+          alert(PLATFORM_ALERTS.modelNotLoaded, QUERIES.modelNotLoaded(), '15m', 'page',
+            'Model API pod {{ $labels.namespace }}/{{ $labels.pod }} has not loaded {{ $labels.model }}',
+            'The pod has been up for 15 minutes without its model (it stays not-ready); see its /readyz for the last load error.'),
+          alert(PLATFORM_ALERTS.modelLoadFailing, `${QUERIES.modelLoadFailures('15m')} > 0`, '0m', 'ticket',
+            'Loading model {{ $labels.model }} fails in {{ $labels.namespace }}/{{ $labels.pod }}',
+            '{{ $value | humanize }} failed attempts to load the model from MLflow in 15 minutes (registry unreachable, alias missing, or an unservable signature).'),
+          alert(PLATFORM_ALERTS.modelPredictionErrors, `${QUERIES.modelPredictionErrorRate()} > 0`, '10m', 'ticket',
+            'Model {{ $labels.model }} predictions are failing',
+            'Prediction calls have raised for 10 minutes ({{ $value | humanize }}/s): a model or feature bug, answered with 500.'),
         ],
       },
       {
@@ -341,6 +365,21 @@ export class PlatformAlertRules extends Construct {
             '5m', 'page',
             'MLflow tracking server is unavailable',
             `No MLflow target (job="${mlflowJob}", namespace="${mlflowNamespace}") has answered a scrape for 5 minutes; model registry and tracking are down.`,
+          ),
+          // MLflow's own series (mlflow_http_request_*), not the model API's http_request_*.
+          alert(
+            PLATFORM_ALERTS.mlflowLatency,
+            `${QUERIES.apiLatencyP95Seconds(METRICS.mlflowRequestDurationBucket)} > ${t.mlflowLatencyP95Seconds}`,
+            '15m', 'ticket',
+            'MLflow p95 latency is high',
+            `95th percentile latency of MLflow ({{ $labels.service }}) has been above ${t.mlflowLatencyP95Seconds}s for 15 minutes ({{ $value | humanizeDuration }}).`,
+          ),
+          alert(
+            PLATFORM_ALERTS.mlflowErrors,
+            `${QUERIES.apiErrorRatePercent(METRICS.mlflowRequests)} > ${t.apiErrorRatePercent}`,
+            '10m', 'page',
+            'MLflow answers with 5xx errors',
+            `{{ $value | humanize }}% of requests to MLflow ({{ $labels.service }}) failed with 5xx over 10 minutes (threshold ${t.apiErrorRatePercent}%); training and model loads fail.`,
           ),
         ],
       },
@@ -478,6 +517,11 @@ export function platformOverviewPanels(
     { title: 'Container memory of limit', unit: 'percent', threshold: t.memorySaturationPercent, queries: [{ expr: QUERIES.podMemoryOfLimitPercent(), legend: '{{namespace}}/{{pod}}/{{container}}' }] },
     { title: 'API latency p95', unit: 's', threshold: t.apiLatencyP95Seconds, queries: [{ expr: QUERIES.apiLatencyP95Seconds(), legend: '{{service}}' }] },
     { title: 'API 5xx error rate', unit: 'percent', threshold: t.apiErrorRatePercent, queries: [{ expr: QUERIES.apiErrorRatePercent(), legend: '{{service}}' }] },
+    { title: 'Model API pods without their model', unit: 'short', queries: [{ expr: QUERIES.modelNotLoaded(), legend: '{{namespace}}/{{pod}}' }] },
+    { title: 'Model load failures (15m)', unit: 'short', queries: [{ expr: QUERIES.modelLoadFailures('15m'), legend: '{{namespace}}/{{pod}}' }] },
+    { title: 'Model prediction errors', unit: 'reqps', queries: [{ expr: QUERIES.modelPredictionErrorRate(), legend: '{{namespace}} {{model}}' }] },
+    { title: 'MLflow latency p95', unit: 's', threshold: t.mlflowLatencyP95Seconds, queries: [{ expr: QUERIES.apiLatencyP95Seconds(METRICS.mlflowRequestDurationBucket), legend: '{{service}}' }] },
+    { title: 'MLflow 5xx error rate', unit: 'percent', threshold: t.apiErrorRatePercent, queries: [{ expr: QUERIES.apiErrorRatePercent(METRICS.mlflowRequests), legend: '{{service}}' }] },
     {
       title: 'MLflow targets up',
       unit: 'short',

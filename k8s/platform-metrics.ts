@@ -6,9 +6,9 @@ import { WORKLOAD_METRICS } from './contract';
  *
  * Sources:
  * - node_exporter, cAdvisor (kubelet) and kube-state-metrics, all shipped by kube-prometheus-stack;
- * - the HTTP services: Prometheus client conventions (`http_request_duration_seconds` histogram and
- *   `http_requests_total` counter, both with a `status` label holding the code, e.g. `503`, or its class,
- *   `5xx`, as prometheus-fastapi-instrumentator writes it). The `service` label comes from the
+ * - the model API (`workloads/model-api`): `http_request_duration_seconds` histogram and
+ *   `http_requests_total` counter with a `status` label holding the code (`503`), names from the workload
+ *   contract; MLflow: `mlflow_http_request_*` (see below). The `service` label comes from the
  *   ServiceMonitor: prometheus-operator adds the Kubernetes Service name to every target;
  * - data pipelines: gauges of each pipeline's last run, labelled `pipeline`, which every run (the
  *   data-validation CronJob, the Airflow tasks) pushes to the Pushgateway at its end, success or failure
@@ -19,6 +19,9 @@ import { WORKLOAD_METRICS } from './contract';
  *   on the dashboard only.
  */
 const PIPELINE = WORKLOAD_METRICS.pipeline;
+const HTTP = WORKLOAD_METRICS.http;
+const MODEL_API = WORKLOAD_METRICS.modelApi;
+const MLFLOW = WORKLOAD_METRICS.mlflow;
 
 export const METRICS = {
   /** node_exporter: seconds each CPU spent per mode. */
@@ -32,9 +35,20 @@ export const METRICS = {
   containerResourceLimits: 'kube_pod_container_resource_limits',
   /** kube-state-metrics: failed pods of a Job. */
   jobFailedPods: 'kube_job_status_failed',
-  /** HTTP services. */
-  httpRequestDurationBucket: 'http_request_duration_seconds_bucket',
-  httpRequests: 'http_requests_total',
+  /** HTTP services (the model API): names from the workload contract, which the app's tests check it serves. */
+  httpRequestDurationBucket: `${HTTP.requestDurationSeconds.name}_bucket`,
+  httpRequests: HTTP.requests.name,
+  /** The model API's model metrics (`workloads/model-api`, labelled `model`). */
+  modelLoaded: MODEL_API.loaded.name,
+  modelLoadFailures: MODEL_API.loadFailures.name,
+  modelPredictionErrors: MODEL_API.predictionErrors.name,
+  /**
+   * MLflow's own: prometheus_flask_exporter with the `mlflow` prefix (mlflow/server/prometheus_exporter.py at
+   * 3.17.2; prometheus_flask_exporter 0.23.2 `export_defaults`), labels `method`, `status` and, on the
+   * histogram, `mlflow_version`. Not `http_request_*`: those are never exported by MLflow.
+   */
+  mlflowRequestDurationBucket: `${MLFLOW.requestDurationSeconds.name}_bucket`,
+  mlflowRequests: MLFLOW.requests.name,
   /** Data pipelines: the last run's state, pushed (names from the workload contract). */
   pipelineLastSuccessTimestamp: PIPELINE.lastSuccessTimestamp.name,
   pipelineLastFailureTimestamp: PIPELINE.lastFailureTimestamp.name,
@@ -83,14 +97,24 @@ export const QUERIES = {
     `100 * sum by (namespace, pod, container) (${METRICS.containerMemoryWorkingSetBytes}{${CONTAINERS}})` +
     ` / sum by (namespace, pod, container) (${METRICS.containerResourceLimits}{resource="memory"})`,
 
-  /** 95th percentile request latency per service, seconds. */
-  apiLatencyP95Seconds: (): string =>
-    `histogram_quantile(0.95, sum by (le, service) (rate(${METRICS.httpRequestDurationBucket}[5m])))`,
+  /** 95th percentile request latency per service, seconds (the model API's series by default, MLflow's with its names). */
+  apiLatencyP95Seconds: (bucket: string = METRICS.httpRequestDurationBucket): string =>
+    `histogram_quantile(0.95, sum by (le, service) (rate(${bucket}[5m])))`,
 
   /** Share of requests answered with a 5xx status per service, percent. */
-  apiErrorRatePercent: (): string =>
-    `100 * sum by (service) (rate(${METRICS.httpRequests}{status=~"5.."}[5m]))` +
-    ` / sum by (service) (rate(${METRICS.httpRequests}[5m]))`,
+  apiErrorRatePercent: (requests: string = METRICS.httpRequests): string =>
+    `100 * sum by (service) (rate(${requests}{status=~"5.."}[5m]))` +
+    ` / sum by (service) (rate(${requests}[5m]))`,
+
+  /** Model API pods that have not loaded their model (each pod exports `model_loaded` 0 until it has). */
+  modelNotLoaded: (): string => `max by (namespace, pod, model) (${METRICS.modelLoaded}) == 0`,
+
+  /** Failed model loads (retried with backoff) per pod over `window`. */
+  modelLoadFailures: (window: string): string =>
+    `sum by (namespace, pod, model) (increase(${METRICS.modelLoadFailures}[${window}]))`,
+
+  /** Prediction calls that raised, per model, per second. */
+  modelPredictionErrorRate: (): string => `sum by (namespace, model) (rate(${METRICS.modelPredictionErrors}[5m]))`,
 
   /** Records of each pipeline's last run (optionally as it stood `offset` ago). */
   pipelineLastRunRecords: (offset?: string): string =>

@@ -78,6 +78,8 @@ export class KubernetesManifests extends Construct {
         manifest: object as unknown as Record<string, unknown>,
         provider: props.provider,
         fieldManager,
+        // An image that cannot be pulled (a tag build-image.yml never pushed) fails the apply instead of leaving
+        // pods in ImagePullBackOff behind a "successful" apply (ROLLOUT_KINDS).
         ...(ROLLOUT_KINDS.has(object.kind) ? { wait: { rollout: true }, timeouts: { create: rolloutTimeout, update: rolloutTimeout } } : {}),
         dependsOn: object.kind === 'Namespace' ? undefined : [...namespaces],
       });

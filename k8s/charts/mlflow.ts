@@ -4,6 +4,7 @@ import { imageUri, type ImageReference, type ResourceRequirements } from '../con
 import { KubeExternalSecret, KubeSecretStore } from '../imports/external-secrets';
 import { recordK8sSuppression } from '../policy-suppression';
 import { WebService, type AutoscalingProps } from '../web-service';
+import { WORKLOAD_CONTRACT, WORKLOAD_PATHS, WORKLOAD_PORTS } from '../contract';
 import { checkCidr, checkDnsLabel, checkPort, isUnresolved, PropsProblems } from '../validation';
 import { awsApiEgress, chartLabels, checkBucketName, setUpWorkloadChart, type WorkloadChartProps } from './common';
 import { requireProps } from '../../constructs/core/props';
@@ -65,8 +66,20 @@ export interface MlflowChartProps extends WorkloadChartProps {
 
 const PASSWORD_VERSION_ANNOTATION = 'platform.mlops/database-password-version';
 
-/** Port of the MLflow server (container and Service), as MLflow clients expect it. */
-export const MLFLOW_PORT = 5000;
+/** Port of the MLflow server (container and Service), as MLflow clients expect it (the workload contract's). */
+export const MLFLOW_PORT = WORKLOAD_PORTS.mlflow;
+
+/**
+ * `--allowed-hosts` for a Service `name` in `namespace`: MLflow 3 answers 403 to any other Host header
+ * (except on /health), and its default admits only localhost and private IPs, not the Service's DNS names
+ * clients use (mlflow/server/security_utils.py and fastapi_security.py at 3.17.2; the image's test
+ * starts the real server with this list and checks both sides). Templates from the workload contract.
+ */
+export function mlflowAllowedHosts(name: string, namespace: string, port: number = MLFLOW_PORT): string[] {
+  return WORKLOAD_CONTRACT.mlflowServer.allowedHosts.map((template) =>
+    template.replace(/\{service\}/g, name).replace(/\{namespace\}/g, namespace).replace(/\{port\}/g, String(port)),
+  );
+}
 
 /**
  * The MLflow tracking server and model registry.
@@ -164,8 +177,11 @@ export class MlflowChart extends Chart {
         '--backend-store-uri', '$(MLFLOW_BACKEND_STORE_URI)',
         '--artifacts-destination', `s3://${props.artifactsBucketName}/`,
         '--serve-artifacts',
-        // Prometheus metrics on /metrics; the multiprocess directory must be writable (/tmp is the emptyDir).
+        // Prometheus metrics on /metrics (mlflow_http_request_*); the multiprocess directory must be writable
+        // (/tmp is the emptyDir).
         '--expose-prometheus', '/tmp/mlflow-metrics',
+        // Service DNS names, pod IPs (scrapes) and localhost (port-forward); see mlflowAllowedHosts.
+        '--allowed-hosts', mlflowAllowedHosts(name, namespace).join(','),
       ],
       env: {
         MLFLOW_BACKEND_STORE_URI: { secretKeyRef: { name: this.credentialsSecretName, key: 'backend-store-uri' } },
@@ -174,7 +190,7 @@ export class MlflowChart extends Chart {
         AWS_REGION: region as string,
         HOME: '/tmp',
       },
-      probes: { startupPath: '/health', readinessPath: '/health', livenessPath: '/health' },
+      probes: { startupPath: WORKLOAD_PATHS.mlflowHealth, readinessPath: WORKLOAD_PATHS.mlflowHealth, livenessPath: WORKLOAD_PATHS.mlflowHealth },
       networkPolicy: {
         ingressFrom: (props.clientNamespaces ?? ['model-serving', 'airflow']).map((ns) => ({ namespace: ns })),
         egressTo: [...db.cidrs.map((cidr) => ({ peer: { cidr }, ports: [dbPort] })), ...awsApiEgress(props)],

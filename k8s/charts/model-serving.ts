@@ -3,6 +3,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
 import { imageUri, type ImageReference, type ResourceRequirements } from '../container';
 import { checkPeer, cidrsOverlap, type NetworkPeer } from '../network';
+import { MODEL_URI_PATTERN, WORKLOAD_ENV, WORKLOAD_PATHS, WORKLOAD_PORTS } from '../contract';
 import { checkCidr, checkDnsLabel, isUnresolved, PropsProblems } from '../validation';
 import { WebService, type AutoscalingProps, type HttpProbesProps, type IWebServiceEndpoint } from '../web-service';
 import { awsApiEgress, chartLabels, setUpWorkloadChart, type WorkloadChartProps } from './common';
@@ -37,7 +38,7 @@ export interface ModelApiIngressProps {
 export interface ModelServingChartProps extends WorkloadChartProps {
   /** The model API image (ECR repository URL and an immutable tag or digest). */
   readonly image: ImageReference;
-  /** MLflow model URI the API loads, e.g. `models:/churn-classifier/Production`. */
+  /** MLflow model URI the API loads: `models:/<name>@<alias>` (e.g. `models:/churn-classifier@champion`), `models:/<name>/<version>` or `runs:/<id>/<path>`. */
   readonly modelUri: string;
   /** Replica bounds and scaling targets of the model API. */
   readonly autoscaling: AutoscalingProps;
@@ -59,8 +60,8 @@ export interface ModelServingChartProps extends WorkloadChartProps {
    */
   readonly ingress?: ModelApiIngressProps;
   /**
-   * HTTP port of the model API.
-   * @default 8080
+   * HTTP port of the model API (passed to the app as `PORT`).
+   * @default 8080 (the workload contract's ports.modelApi)
    */
   readonly port?: number;
   /**
@@ -88,9 +89,9 @@ export class ModelServingChart extends Chart {
     const problems = new PropsProblems(this.node.path);
     checkDnsLabel(problems, 'namespace', namespace);
     problems.check(
-      isUnresolved(props.modelUri) || /^(models|runs):\/.+|^s3:\/\/.+/.test(props.modelUri ?? ''),
+      isUnresolved(props.modelUri) || MODEL_URI_PATTERN.test(props.modelUri ?? ''),
       'modelUri',
-      `("${props.modelUri}") must be an MLflow model URI (models:/..., runs:/..., s3://...)`,
+      `("${props.modelUri}") must be models:/<name>@<alias>, models:/<name>/<version> or runs:/<run id>/<path> (what the model API loads)`,
     );
     problems.check(props.mlflow !== undefined, 'mlflow', 'is required (the MLflow service endpoint)');
     (props.allowedClients ?? []).forEach((peer, i) => checkPeer(problems, `allowedClients[${i}]`, peer));
@@ -117,6 +118,7 @@ export class ModelServingChart extends Chart {
       );
     }
     problems.throwIfAny();
+    const port = props.port ?? WORKLOAD_PORTS.modelApi;
     const loadBalancerPeers: NetworkPeer[] = (props.ingress?.loadBalancerSubnetCidrs ?? []).map((cidr) => ({ cidr }));
 
     this.service = new WebService(this, 'ModelApi', {
@@ -124,13 +126,17 @@ export class ModelServingChart extends Chart {
       image: imageUri(props.image),
       resources: props.resources,
       autoscaling: props.autoscaling,
-      port: props.port,
-      probes: props.probes,
+      port,
+      probes: props.probes ?? { startupPath: WORKLOAD_PATHS.health, readinessPath: WORKLOAD_PATHS.ready, livenessPath: WORKLOAD_PATHS.health },
       iamRoleArn: props.iamRoleArn,
+      // Names from the workload contract, which the app reads (workloads/model-api/src/model_api/config.py).
       env: {
-        MLFLOW_TRACKING_URI: props.mlflow.url,
-        MODEL_URI: props.modelUri,
+        [WORKLOAD_ENV.mlflowTrackingUri]: props.mlflow.url,
+        [WORKLOAD_ENV.modelUri]: props.modelUri,
+        [WORKLOAD_ENV.port]: String(port),
+        // MLflow writes its caches under HOME and downloads the model to TMPDIR: both on the /tmp emptyDir.
         HOME: '/tmp',
+        TMPDIR: '/tmp',
       },
       networkPolicy: {
         ingressFrom: [...(props.allowedClients ?? []), ...loadBalancerPeers],
@@ -141,7 +147,7 @@ export class ModelServingChart extends Chart {
       },
       monitoring: { prometheusSelectorLabels: props.prometheusSelectorLabels },
     });
-    if (props.ingress) this.ingress = this.modelApiIngress(props.ingress, props.probes?.readinessPath ?? '/readyz');
+    if (props.ingress) this.ingress = this.modelApiIngress(props.ingress, props.probes?.readinessPath ?? WORKLOAD_PATHS.ready);
   }
 
   private modelApiIngress(ingress: ModelApiIngressProps, healthPath: string): k8s.KubeIngress {

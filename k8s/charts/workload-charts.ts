@@ -22,7 +22,7 @@ export interface WorkloadChartsProps {
   /** Environment name (`dev`, `staging`, `prod`). */
   readonly environment: string;
   readonly modelServing: WebWorkloadProps & {
-    /** MLflow model URI, e.g. `models:/churn-classifier/Production`. */
+    /** MLflow model URI, e.g. `models:/churn-classifier@champion`. */
     readonly modelUri: string;
     /**
      * Who may call the model API.

@@ -70,6 +70,16 @@ describe('PlatformAlertRules', () => {
         ' or (max by (pipeline) (pipeline_last_failure_timestamp_seconds) unless max by (pipeline) (pipeline_last_success_timestamp_seconds))',
     );
     expect(expr(PLATFORM_ALERTS.mlflowDown)).toBe('(sum(up{job="mlflow",namespace="mlflow"}) or vector(0)) < 1');
+    // MLflow's own series (prometheus_flask_exporter, `mlflow` prefix), which workloads/mlflow-server's test scrapes.
+    expect(expr(PLATFORM_ALERTS.mlflowLatency)).toBe(
+      'histogram_quantile(0.95, sum by (le, service) (rate(mlflow_http_request_duration_seconds_bucket[5m]))) > 2',
+    );
+    expect(expr(PLATFORM_ALERTS.mlflowErrors)).toBe(
+      '100 * sum by (service) (rate(mlflow_http_request_total{status=~"5.."}[5m])) / sum by (service) (rate(mlflow_http_request_total[5m])) > 1',
+    );
+    expect(expr(PLATFORM_ALERTS.modelNotLoaded)).toBe('max by (namespace, pod, model) (model_loaded) == 0');
+    expect(expr(PLATFORM_ALERTS.modelLoadFailing)).toBe('sum by (namespace, pod, model) (increase(model_load_failures_total[15m])) > 0');
+    expect(expr(PLATFORM_ALERTS.modelPredictionErrors)).toBe('sum by (namespace, model) (rate(model_prediction_errors_total[5m])) > 0');
     for (const rule of rules.values()) {
       expect(rule.annotations.summary).toBeTruthy();
       expect(rule.annotations.description).toBeTruthy();

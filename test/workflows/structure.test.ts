@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { runnerProjectName } from '../../constructs/ci/github-runner';
 import { environments, shared } from '../../environments';
 import { ENVIRONMENT_LAYERS } from '../../stacks/names';
-import { imageTarget, planMatrix, targetNames } from '../../tools/ci-matrix/matrix';
+import { planMatrix, targetNames } from '../../tools/ci-matrix/matrix';
 import {
   AWS_CREDENTIALS_ACTION,
   calledWorkflow,
@@ -57,9 +57,10 @@ describe('every workflow', () => {
 
   test('pull-requests: write only on the ci.yml comment job, issues: write only on the drift issues job', () => {
     const writers = (scope: string) => allJobs.filter(([, job]) => permissionsOf(job)[scope] === 'write').map(([where]) => where);
-    expect(writers('pull-requests')).toEqual(['ci.yml#comment']);
+    // The image-tag jobs push a branch and open the pull request that moves an environment's tags.
+    expect(writers('pull-requests')).toEqual(['build-image.yml#bump-dev', 'ci.yml#comment', 'promote-image.yml#promote']);
     expect(writers('issues')).toEqual(['drift.yml#issues']);
-    expect(writers('contents')).toEqual([]);
+    expect(writers('contents')).toEqual(['build-image.yml#bump-dev', 'promote-image.yml#promote']);
   });
 
   test('every action is pinned to a full commit SHA with its release in a comment', () => {
@@ -457,66 +458,3 @@ describe('drift.yml', () => {
   });
 });
 
-describe('build-image.yml', () => {
-  const build = workflow('build-image.yml');
-  const steps = build.jobs.build.steps!;
-
-  test('is reusable with the documented inputs and outputs, and no secrets', () => {
-    const call = build.on.workflow_call as { inputs: Record<string, unknown>; outputs: Record<string, unknown>; secrets?: unknown };
-    expect(Object.keys(call.inputs).sort()).toEqual(['context', 'dockerfile', 'fail-on-critical', 'platforms', 'registry', 'repository', 'role-arn']);
-    expect(Object.keys(call.outputs).sort()).toEqual(['digest', 'image-uri']);
-    expect(call.secrets).toBeUndefined();
-  });
-
-  test('the default role and registry are what constructs/iam and environments/shared.ts create', () => {
-    const inputs = (build.on.workflow_call as { inputs: Record<string, { default?: unknown }> }).inputs;
-    const expected = imageTarget(shared, shared.registry.repositories[0]);
-    expect(inputs['role-arn'].default).toBe(expected.roleArn);
-    expect(inputs.registry.default).toBe(expected.registry);
-    expect(expected.registry).toContain(`.dkr.ecr.${shared.account.region}.`);
-  });
-
-  test("runs none of this repository's tools (it runs in the caller's checkout)", () => {
-    const script = steps.map((s) => s.run ?? '').join('\n');
-    expect(script).not.toMatch(/\bnpm\b|tools\/|run-ts/);
-    expect(steps.some((s) => s.uses?.startsWith('actions/setup-node@'))).toBe(false);
-    const credentials = steps.find((s) => s.uses?.startsWith(`${AWS_CREDENTIALS_ACTION}@`));
-    expect(credentials?.with?.['role-to-assume']).toBe('${{ inputs.role-arn }}');
-  });
-
-  test('the Dockerfile defaults to <context>/Dockerfile', () => {
-    const push = steps.find((s) => s.uses?.startsWith('docker/build-push-action@'))!;
-    expect(push.with?.file).toBe("${{ inputs.dockerfile || format('{0}/Dockerfile', inputs.context) }}");
-  });
-
-  test('sets up QEMU before buildx, only for platforms other than the runner\'s', () => {
-    const qemu = steps.findIndex((s) => s.uses?.startsWith('docker/setup-qemu-action@'));
-    const buildx = steps.findIndex((s) => s.uses?.startsWith('docker/setup-buildx-action@'));
-    expect(qemu).toBeGreaterThanOrEqual(0);
-    expect(qemu).toBeLessThan(buildx);
-    expect(steps[qemu].if).toBe("steps.target.outputs.qemu-platforms != ''");
-    expect(steps[qemu].with?.platforms).toBe('${{ steps.target.outputs.qemu-platforms }}');
-  });
-
-  test('pushes as scan-<sha>, and tags the immutable <sha> only after the scan passed, with provenance and an SBOM', () => {
-    const push = steps.find((s) => s.uses?.startsWith('docker/build-push-action@'))!;
-    expect(push.with).toMatchObject({ push: true, provenance: 'mode=max', sbom: true, tags: '${{ steps.target.outputs.scan-uri }}' });
-    const target = steps.find((s) => s.id === 'target')!.run!;
-    expect(target).toContain('image-uri=$REGISTRY/$REPOSITORY:$GITHUB_SHA"');
-    expect(target).toContain('scan-uri=$REGISTRY/$REPOSITORY:scan-$GITHUB_SHA"');
-    const scan = steps.findIndex((s) => s.run?.includes('aws ecr wait image-scan-complete'));
-    const tag = steps.findIndex((s) => s.run?.includes('aws ecr put-image'));
-    expect(scan).toBeGreaterThan(steps.indexOf(push));
-    expect(tag).toBeGreaterThan(scan);
-    expect(steps[tag].run).toContain('--image-tag "$GITHUB_SHA"');
-    expect(build.text).not.toMatch(/:latest\b/);
-  });
-
-  test('waits for the ECR scan, summarizes severities and fails on CRITICAL', () => {
-    const script = steps.map((s) => s.run ?? '').join('\n');
-    expect(script).toContain('aws ecr wait image-scan-complete');
-    expect(script).toContain('aws ecr describe-image-scan-findings');
-    expect(script).toContain('$GITHUB_STEP_SUMMARY');
-    expect(script).toMatch(/if \[ "\$FAIL_ON_CRITICAL" = "true" \]; then[\s\S]*exit 1/);
-  });
-});

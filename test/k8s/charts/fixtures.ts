@@ -11,7 +11,7 @@ export function workloadChartsProps(overrides: Partial<WorkloadChartsProps> = {}
     environment: 'dev',
     modelServing: {
       image: { repositoryUrl: `${ECR}/model-serving`, tag: '1.4.2' },
-      modelUri: 'models:/churn-classifier/Staging',
+      modelUri: 'models:/churn-classifier@champion',
       autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 65 },
       resources: RESOURCES,
       iamRoleArn: 'arn:aws:iam::111111111111:role/dev-model-serving',

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { MlflowChart, type MlflowChartProps } from '../../../k8s';
+import { MlflowChart, mlflowAllowedHosts, type MlflowChartProps } from '../../../k8s';
 import { onlyOfKind, type Manifest } from '../helpers';
 import { buildCharts, DB_SECRET_ARN, objectsOf, workloadChartsProps } from './fixtures';
 
@@ -19,8 +19,12 @@ describe('MlflowChart', () => {
     expect(container.command).toEqual(['mlflow']);
     expect(container.args.join(' ')).toBe(
       'server --host 0.0.0.0 --port 5000 --backend-store-uri $(MLFLOW_BACKEND_STORE_URI)' +
-        ' --artifacts-destination s3://dev-mlflow-artifacts-111111111111/ --serve-artifacts --expose-prometheus /tmp/mlflow-metrics',
+        ' --artifacts-destination s3://dev-mlflow-artifacts-111111111111/ --serve-artifacts --expose-prometheus /tmp/mlflow-metrics' +
+        ` --allowed-hosts ${mlflowAllowedHosts('mlflow', 'mlflow').join(',')}`,
     );
+    // MLflow 3 answers 403 to a Host header it does not know: the Service's DNS name must be admitted.
+    const hosts = container.args[container.args.indexOf('--allowed-hosts') + 1].split(',');
+    expect(hosts).toEqual(expect.arrayContaining(['mlflow.mlflow.svc.cluster.local:5000', 'mlflow:5000', '10.*:5000']));
     expect(container.ports).toEqual([{ name: 'http', containerPort: 5000, protocol: 'TCP' }]);
     expect(container.readinessProbe.httpGet.path).toBe('/health');
   });

@@ -2,6 +2,7 @@ import { planSubnets } from '../../../constructs/network/subnet-plan';
 import { cidrsOverlap } from '../../../k8s/network';
 import { Testing } from 'cdk8s';
 import { ModelServingChart } from '../../../k8s';
+import { WORKLOAD_CONTRACT, WORKLOAD_ENV, WORKLOAD_PATHS, WORKLOAD_PORTS } from '../../../k8s/contract';
 import { onlyOfKind, schemaProblems } from '../helpers';
 import { buildCharts, objectsOf, workloadChartsProps } from './fixtures';
 
@@ -15,7 +16,29 @@ describe('ModelServingChart', () => {
     const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
     expect(env.MLFLOW_TRACKING_URI).toBe('http://mlflow.mlflow.svc.cluster.local:5000');
     expect(env.MLFLOW_TRACKING_URI).toBe(charts.mlflow.trackingUri);
-    expect(env.MODEL_URI).toBe('models:/churn-classifier/Staging');
+    expect(env.MODEL_URI).toBe('models:/churn-classifier@champion');
+  });
+
+  test('passes the app its settings under the contract\'s names, and probes the contract\'s paths on its port', () => {
+    const [container] = onlyOfKind(objects, 'Deployment').spec.template.spec.containers;
+    const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    // workloads/model-api reads exactly these (platform_contract.ENV); a renamed one fails here and there.
+    expect(Object.keys(env)).toEqual(expect.arrayContaining([WORKLOAD_ENV.mlflowTrackingUri, WORKLOAD_ENV.modelUri, WORKLOAD_ENV.port]));
+    expect(env[WORKLOAD_ENV.port]).toBe(String(WORKLOAD_PORTS.modelApi));
+    expect(container.ports).toEqual([{ name: 'http', containerPort: WORKLOAD_PORTS.modelApi, protocol: 'TCP' }]);
+    // MLflow caches under HOME and downloads the model to TMPDIR: both on the writable /tmp emptyDir.
+    expect(env).toMatchObject({ HOME: '/tmp', TMPDIR: '/tmp' });
+    expect(container.readinessProbe.httpGet).toMatchObject({ path: WORKLOAD_PATHS.ready, port: WORKLOAD_PORTS.modelApi });
+    expect(container.livenessProbe.httpGet.path).toBe(WORKLOAD_PATHS.health);
+    expect(container.startupProbe.httpGet.path).toBe(WORKLOAD_PATHS.health);
+    // The image's numeric USER (its Dockerfile) is the contract's runAsUser, which the pod runs as.
+    expect(onlyOfKind(objects, 'Deployment').spec.template.spec.securityContext).toMatchObject({ runAsUser: WORKLOAD_CONTRACT.runAsUser });
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true });
+  });
+
+  test.each(['models:/churn-classifier/Production', 's3://bucket/model', 'models:/churn@'])('refuses %s, which the model API would not load', (modelUri) => {
+    const props = workloadChartsProps();
+    expect(() => new ModelServingChart(Testing.app(), 'model-serving', { environment: 'dev', ...props.modelServing, modelUri, mlflow: charts.mlflow.service })).toThrow(/modelUri/);
   });
 
   test('HPA min, max and CPU target come from props; the Deployment has no replicas', () => {
@@ -55,7 +78,7 @@ describe('ModelServingChart', () => {
     const props = workloadChartsProps();
     expect(
       () => new ModelServingChart(Testing.app(), 'model-serving', { environment: 'dev', ...props.modelServing, modelUri: 'churn', mlflow: charts.mlflow.service }),
-    ).toThrow(/model-serving: modelUri \("churn"\) must be an MLflow model URI/);
+    ).toThrow(/model-serving: modelUri \("churn"\) must be models:\/<name>@<alias>/);
   });
 
   describe('with an internal load balancer', () => {

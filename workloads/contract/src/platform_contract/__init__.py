@@ -25,5 +25,6 @@ METRICS: dict[str, dict[str, dict[str, Any]]] = {group: _values(specs) for group
 PIPELINES: dict[str, str] = _values(CONTRACT["pipelines"])
 REGISTRY: dict[str, str] = _values(CONTRACT["registry"])
 RUN_AS_USER: int = CONTRACT["runAsUser"]
+MLFLOW_SERVER: dict[str, Any] = CONTRACT["mlflowServer"]
 
-__all__ = ["CONTRACT", "ENV", "METRICS", "PATHS", "PIPELINES", "PORTS", "REGISTRY", "RUN_AS_USER"]
+__all__ = ["CONTRACT", "ENV", "METRICS", "MLFLOW_SERVER", "PATHS", "PIPELINES", "PORTS", "REGISTRY", "RUN_AS_USER"]
