@@ -57,8 +57,11 @@ export const CHART_MINIMUM_HELM: Readonly<Record<string, string>> = {
 /** Shared ECR repository of the pipelines image (Airflow plus the DAGs' package). */
 export const PIPELINES_REPOSITORY = 'data-pipeline';
 
-/** Airflow version of the pipelines image; the chart switches features by it (`airflowVersion`). */
-export const AIRFLOW_VERSION = '3.2.0';
+/**
+ * Airflow version of the pipelines image (the `apache-airflow` pin in workloads/pipelines/pyproject.toml, which a
+ * test compares); the chart switches features by it (`airflowVersion`).
+ */
+export const AIRFLOW_VERSION = '3.3.2';
 
 export { APPLICATION_DATABASES } from './data-stack';
 export { AIRFLOW_LOG_PREFIX, AIRFLOW_METADATA_SECRET } from '../constructs/orchestration/airflow';

@@ -36,6 +36,9 @@ interface Component {
 
 export interface AirflowChartValues {
   readonly airflowVersion: string;
+  /** UID/GID the chart runs Airflow's containers as (chart default 50000/0); the image's numeric USER. */
+  readonly uid: number;
+  readonly gid: number;
   readonly images: { readonly airflow: { readonly repository: string; readonly tag: string; readonly pullPolicy: 'IfNotPresent' | 'Always' } };
   readonly executor: 'KubernetesExecutor' | 'CeleryExecutor' | 'LocalExecutor';
   readonly postgresql: { readonly enabled: boolean };

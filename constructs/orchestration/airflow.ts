@@ -10,6 +10,7 @@ import { kmsViaService } from '../core/grants';
 import { EncryptionKey } from '../encryption/encryption-key';
 import type { AirflowChartValues, AirflowResources } from './airflow-values';
 import { requireProps } from '../core/props';
+import { WORKLOAD_CONTRACT } from '../../k8s/contract';
 
 /** Kubernetes Secret the chart reads the metadata connection from (`data.metadataSecretName`, key `connection`). */
 export const AIRFLOW_METADATA_SECRET = 'airflow-metadata';
@@ -200,6 +201,9 @@ export class Airflow extends Construct {
 
     this.values = {
       airflowVersion: props.airflowVersion,
+      // workloads/pipelines/Dockerfile runs as the workload contract's runAsUser with group 0 (as the official image does).
+      uid: WORKLOAD_CONTRACT.runAsUser,
+      gid: 0,
       images: { airflow: { repository: props.image.repositoryUrl, tag: props.image.tag, pullPolicy: 'IfNotPresent' } },
       executor: 'KubernetesExecutor',
       postgresql: { enabled: false },

@@ -1,3 +1,4 @@
+import { WORKLOAD_CONTRACT } from '../../k8s/contract';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
@@ -7,6 +8,7 @@ import { NetworkStack } from '../../stacks/network-stack';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  AIRFLOW_VERSION,
   type AirflowBackends,
   CHART_MINIMUM_HELM,
   DATABASE_BOOTSTRAP_IMAGE,
@@ -329,5 +331,14 @@ describe('PlatformServicesStack without IMDS for pods', () => {
   it('gives Fluent Bit\'s CloudWatch output and Alertmanager\'s SNS sigv4 their region', () => {
     expect(values('fluent-bit').config.outputs).toMatch(new RegExp(`\\n\\s+region\\s+${region}\\n`));
     expect(JSON.stringify(values('kube-prometheus-stack').alertmanager)).toContain(`"sigv4":{"region":"${region}"}`);
+  });
+});
+
+describe('Airflow runs the pipelines image as built', () => {
+  it('names the Airflow version the pipelines image pins, and the image\'s numeric user', () => {
+    const pyproject = fs.readFileSync(path.join(__dirname, '../../workloads/pipelines/pyproject.toml'), 'utf8');
+    expect(pyproject).toContain(`"apache-airflow==${AIRFLOW_VERSION}"`);
+    const dockerfile = fs.readFileSync(path.join(__dirname, '../../workloads/pipelines/Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(new RegExp(`^USER ${WORKLOAD_CONTRACT.runAsUser}(:0)?$`, 'm'));
   });
 });

@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import { existsSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { WORKLOAD_IMAGE_TAG_PATTERN } from '../../environments/schema';
-import { expectedTag, ImageTagError, REPOSITORY_ROOT, readRepositoryFile, SHARED_INPUTS, WORKLOAD_IMAGES, workloadImage, type WorkloadImage } from './images';
+import { expectedTag, ImageTagError, REPOSITORY_ROOT, readRepositoryFile, WORKLOAD_IMAGES, workloadImage, type WorkloadImage } from './images';
 import { readImageTag, setImageTag } from './rewrite';
 
 export const USAGE = `usage: npm run image-tags -- COMMAND
@@ -54,16 +54,15 @@ export function planMatrix(root: string, after: string, before?: string): { incl
   });
   let selected: readonly WorkloadImage[] = buildable;
   if (before !== undefined && !/^0+$/.test(before)) {
-    const changed = git(root, 'diff', '--name-only', before, after, '--', 'workloads').split('\n').filter(Boolean);
+    const changed = git(root, 'diff', '--name-only', before, after, '--', ...new Set(buildable.flatMap((image) => image.inputs))).split('\n').filter(Boolean);
     const touches = (prefix: string) => changed.some((file) => file === prefix || file.startsWith(`${prefix}/`));
-    const shared = SHARED_INPUTS.some(touches);
-    selected = buildable.filter((image) => shared || touches(`workloads/${image.workload}`));
+    selected = buildable.filter((image) => image.inputs.some(touches));
   }
   return {
     include: selected.map((image) => ({
       workload: image.workload,
       repository: image.repository,
-      context: 'workloads',
+      context: image.context,
       dockerfile: `workloads/${image.workload}/Dockerfile`,
       tag: expectedTag(image.workload, after, root),
       environmentKey: image.environmentKey ?? '',

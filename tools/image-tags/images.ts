@@ -25,6 +25,10 @@ export interface WorkloadImage {
   readonly repository: string;
   /** Where environments name the tag; absent for images no environment deploys directly. */
   readonly environmentKey?: EnvironmentWorkloadKey;
+  /** Docker build context, relative to the repository root (what the Dockerfile's COPY lines assume). */
+  readonly context: string;
+  /** Every path the image is built from: its folder, the shared inputs and what its Dockerfile copies besides. */
+  readonly inputs: readonly string[];
 }
 
 export const SHARED_INPUTS: readonly string[] = images.sharedInputs;
@@ -33,6 +37,8 @@ export const WORKLOAD_IMAGES: readonly WorkloadImage[] = Object.entries(images.i
   workload,
   repository: spec.repository,
   environmentKey: (spec as { environmentKey?: EnvironmentWorkloadKey }).environmentKey,
+  context: (spec as { context?: string }).context ?? 'workloads',
+  inputs: [`workloads/${workload}`, ...images.sharedInputs, ...((spec as { inputs?: string[] }).inputs ?? [])],
 }));
 
 export class ImageTagError extends Error {}
@@ -67,9 +73,9 @@ export function imageTag(version: string, commit: string): string {
  * `ref` that changed its folder or a shared input, so rebuilding unchanged sources gives the same tag.
  */
 export function expectedTag(workload: string, ref = 'HEAD', root = REPOSITORY_ROOT): string {
-  workloadImage(workload);
+  const image = workloadImage(workload);
   const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
-  const commit = git('log', '-1', '--format=%H', ref, '--', `workloads/${workload}`, ...SHARED_INPUTS);
+  const commit = git('log', '-1', '--format=%H', ref, '--', ...image.inputs);
   if (!commit) throw new ImageTagError(`workloads/${workload}: no commit up to ${ref} touches it`);
   const pyproject = git('show', `${ref}:workloads/${workload}/pyproject.toml`);
   return imageTag(projectVersion(pyproject, `workloads/${workload}/pyproject.toml`), commit);

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { environmentInputs, shared } from '../../../environments';
 import { WORKLOAD_IMAGE_TAG_PATTERN } from '../../../environments/schema';
 import { planMatrix, promoteTags, run, setTags, USAGE, type CliIo } from '../../../tools/image-tags/cli';
+import { WORKLOAD_REGISTRY } from '../../../k8s/contract';
 import { environmentImageHolder, expectedTag, imageTag, ImageTagError, projectVersion, REPOSITORY_ROOT, WORKLOAD_IMAGES } from '../../../tools/image-tags/images';
 import { readImageTag, setImageTag } from '../../../tools/image-tags/rewrite';
 
@@ -70,8 +71,11 @@ describe('environment tags', () => {
     }
   });
 
-  test('the model URI is the champion alias', () => {
-    for (const env of Object.values(environmentInputs)) expect(env.workloads.modelServing.modelUri).toMatch(/^models:\/[^/@]+@champion$/);
+  test('the model URI is the champion alias of the model the model DAG registers', () => {
+    for (const env of Object.values(environmentInputs)) {
+      expect(env.workloads.modelServing.modelUri).toMatch(/^models:\/[^/@]+@champion$/);
+      expect(env.workloads.modelServing.modelUri).toBe(`models:/${WORKLOAD_REGISTRY.modelName}@${WORKLOAD_REGISTRY.championAlias}`);
+    }
   });
 });
 
@@ -125,13 +129,13 @@ describe('rewriting environment files', () => {
     const after = setImageTag(DEV, 'dev.ts', 'workloads.modelServing', tag);
     expect(readImageTag(after, 'dev.ts', 'workloads.modelServing')).toBe(tag);
     expect(after.replace(tag, before)).toBe(DEV);
-    expect(readImageTag(after, 'dev.ts', 'mlflow')).toBe(readImageTag(DEV, 'dev.ts', 'mlflow'));
+    expect(readImageTag(after, 'dev.ts', 'workloads.mlflow')).toBe(readImageTag(DEV, 'dev.ts', 'workloads.mlflow'));
   });
 
   test('refuses a file whose shape it does not know, naming the field', () => {
-    expect(() => readImageTag('export const x = { workloads: {} };', 'e.ts', 'mlflow')).toThrow(/e.ts: workloads.mlflow.imageTag: not found \(at "mlflow"\)/);
-    expect(() => readImageTag('export const x = { workloads: { mlflow: { imageTag: tag } } };', 'e.ts', 'mlflow')).toThrow(/must be a string literal/);
-    expect(() => readImageTag('const x = 1;', 'e.ts', 'mlflow')).toThrow(/expected one exported environment object, found 0/);
+    expect(() => readImageTag('export const x = { workloads: {} };', 'e.ts', 'workloads.mlflow')).toThrow(/e.ts: workloads.mlflow.imageTag: not found \(at "mlflow"\)/);
+    expect(() => readImageTag('export const x = { workloads: { mlflow: { imageTag: tag } } };', 'e.ts', 'workloads.mlflow')).toThrow(/must be a string literal/);
+    expect(() => readImageTag('const x = 1;', 'e.ts', 'workloads.mlflow')).toThrow(/expected one exported environment object, found 0/);
   });
 
   test('set and promote rewrite the environment files and report each change', () => {
