@@ -54,11 +54,11 @@ export const prod: EnvironmentInput = {
     bastion: { enabled: false },
   },
   platform: {
-    airflow: { imageTag: '0.1.0', dagsRef: 'pipelines-v0.1.0' },
+    airflow: { imageTag: '0.1.0-32013ed63a02', dagsRef: 'pipelines-v0.1.0' },
   },
   workloads: {
     modelServing: {
-      imageTag: '0.1.0-17e63f918c7f',
+      imageTag: '0.1.0-32013ed63a02',
       modelUri: 'models:/wine-classifier@champion',
       minReplicas: 3,
       maxReplicas: 20,
@@ -66,13 +66,13 @@ export const prod: EnvironmentInput = {
       resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' },
     },
     mlflow: {
-      imageTag: '0.1.0-68f16c5d82ca',
+      imageTag: '0.1.0-32013ed63a02',
       minReplicas: 2,
       maxReplicas: 4,
       resources: { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '2Gi' },
     },
     dataValidation: {
-      imageTag: '0.1.0-1d086e7a34bd',
+      imageTag: '0.1.0-32013ed63a02',
       schedule: '15 * * * *',
       resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' },
     },

@@ -49,24 +49,24 @@ export const staging: EnvironmentInput = {
     bastion: { enabled: true, instanceType: 't4g.nano' },
   },
   platform: {
-    airflow: { imageTag: '0.1.0', dagsRef: 'pipelines-v0.1.0' },
+    airflow: { imageTag: '0.1.0-32013ed63a02', dagsRef: 'pipelines-v0.1.0' },
   },
   workloads: {
     modelServing: {
-      imageTag: '0.1.0-17e63f918c7f',
+      imageTag: '0.1.0-32013ed63a02',
       modelUri: 'models:/wine-classifier@champion',
       minReplicas: 2,
       maxReplicas: 6,
       resources: { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '2Gi' },
     },
     mlflow: {
-      imageTag: '0.1.0-68f16c5d82ca',
+      imageTag: '0.1.0-32013ed63a02',
       minReplicas: 2,
       maxReplicas: 3,
       resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
     },
     dataValidation: {
-      imageTag: '0.1.0-1d086e7a34bd',
+      imageTag: '0.1.0-32013ed63a02',
       schedule: '0 */2 * * *',
       resources: { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '4Gi' },
     },
