@@ -149,10 +149,15 @@ describe('rewriting environment files', () => {
     expect(readImageTag(readFileSync(path.join(root, 'environments', 'staging.ts'), 'utf8'), 'staging.ts', 'workloads.modelServing')).toBe(tag);
   });
 
+  test('moves the Airflow pipelines image at platform.airflow.imageTag', () => {
+    const root = scratchRepository();
+    setTags(root, 'dev', new Map([['pipelines', tag]]));
+    expect(readImageTag(readFileSync(path.join(root, 'environments', 'dev.ts'), 'utf8'), 'dev.ts', 'platform.airflow')).toBe(tag);
+  });
+
   test('refuses bad tags, workloads and environments before writing', () => {
     const root = scratchRepository();
     expect(() => setTags(root, 'dev', new Map([['model-api', 'latest']]))).toThrow(/model-api: tag "latest" is not/);
-    expect(() => setTags(root, 'dev', new Map([['pipelines', tag]]))).toThrow(/pipelines: no environment names its tag/);
     expect(() => setTags(root, 'dev', new Map([['nope', tag]]))).toThrow(/unknown workload "nope"/);
     expect(() => setTags(root, 'qa', new Map([['model-api', tag]]))).toThrow(/environment "qa" is not an environment name/);
     expect(() => setTags(root, 'test', new Map([['model-api', tag]]))).toThrow(/environment "test": environments\/test.ts does not exist/);
