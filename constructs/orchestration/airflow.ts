@@ -201,9 +201,9 @@ export class Airflow extends Construct {
 
     this.values = {
       airflowVersion: props.airflowVersion,
-      // workloads/pipelines/Dockerfile runs as the workload contract's runAsUser with group 0 (as the official image does).
+      // workloads/pipelines/Dockerfile runs as the workload contract's runAsUser, in a group of the same number (not root's).
       uid: WORKLOAD_CONTRACT.runAsUser,
-      gid: 0,
+      gid: WORKLOAD_CONTRACT.runAsUser,
       images: { airflow: { repository: props.image.repositoryUrl, tag: props.image.tag, pullPolicy: 'IfNotPresent' } },
       executor: 'KubernetesExecutor',
       postgresql: { enabled: false },

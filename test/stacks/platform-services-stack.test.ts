@@ -339,6 +339,6 @@ describe('Airflow runs the pipelines image as built', () => {
     const pyproject = fs.readFileSync(path.join(__dirname, '../../workloads/pipelines/pyproject.toml'), 'utf8');
     expect(pyproject).toContain(`"apache-airflow==${AIRFLOW_VERSION}"`);
     const dockerfile = fs.readFileSync(path.join(__dirname, '../../workloads/pipelines/Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(new RegExp(`^USER ${WORKLOAD_CONTRACT.runAsUser}(:0)?$`, 'm'));
+    expect(dockerfile).toMatch(new RegExp(`^USER ${WORKLOAD_CONTRACT.runAsUser}(:${WORKLOAD_CONTRACT.runAsUser})?$`, 'm'));
   });
 });
