@@ -41,7 +41,7 @@ export const dev: EnvironmentInput = {
     bastion: { enabled: true, instanceType: 't4g.nano' },
   },
   platform: {
-    airflow: { imageTag: '0.1.0-32013ed63a02', dagsRef: 'pipelines-v0.1.0' },
+    airflow: { imageTag: '0.1.0-cea18250c8c5', dagsRef: 'pipelines-v0.1.0' },
   },
   workloads: {
     modelServing: {
@@ -58,7 +58,7 @@ export const dev: EnvironmentInput = {
       resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
     },
     dataValidation: {
-      imageTag: '0.1.0-32013ed63a02',
+      imageTag: '0.1.0-cea18250c8c5',
       schedule: '0 */6 * * *',
       resources: { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '2Gi' },
     },

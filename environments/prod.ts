@@ -54,7 +54,7 @@ export const prod: EnvironmentInput = {
     bastion: { enabled: false },
   },
   platform: {
-    airflow: { imageTag: '0.1.0-32013ed63a02', dagsRef: 'pipelines-v0.1.0' },
+    airflow: { imageTag: '0.1.0-cea18250c8c5', dagsRef: 'pipelines-v0.1.0' },
   },
   workloads: {
     modelServing: {
@@ -72,7 +72,7 @@ export const prod: EnvironmentInput = {
       resources: { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '2Gi' },
     },
     dataValidation: {
-      imageTag: '0.1.0-32013ed63a02',
+      imageTag: '0.1.0-cea18250c8c5',
       schedule: '15 * * * *',
       resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' },
     },

@@ -49,7 +49,7 @@ export const staging: EnvironmentInput = {
     bastion: { enabled: true, instanceType: 't4g.nano' },
   },
   platform: {
-    airflow: { imageTag: '0.1.0-32013ed63a02', dagsRef: 'pipelines-v0.1.0' },
+    airflow: { imageTag: '0.1.0-cea18250c8c5', dagsRef: 'pipelines-v0.1.0' },
   },
   workloads: {
     modelServing: {
@@ -66,7 +66,7 @@ export const staging: EnvironmentInput = {
       resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
     },
     dataValidation: {
-      imageTag: '0.1.0-32013ed63a02',
+      imageTag: '0.1.0-cea18250c8c5',
       schedule: '0 */2 * * *',
       resources: { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '4Gi' },
     },
