@@ -16,7 +16,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { grantStatements } from '../core/grants';
+import { grantStatements, logsMayUseKeyFor } from '../core/grants';
 import { acceptLogRetention, recordSuppression } from '../core/policy-suppression';
 import { nameTags } from '../core/tags';
 import { EncryptionKey } from '../encryption/encryption-key';
@@ -246,15 +246,7 @@ export class KubernetesCluster extends Construct {
     const logKey = new EncryptionKey(this, 'LogKey', {
       alias: `${name}/eks-control-plane-logs`,
       description: `Encrypts the ${name} EKS control-plane log group`,
-      additionalStatements: [
-        {
-          sid: 'CloudWatchLogsEncryptsTheControlPlaneLogGroup',
-          principals: [{ type: 'Service', identifiers: [`logs.${region.region}.amazonaws.com`] }],
-          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          resources: ['*'],
-          condition: [{ test: 'ArnEquals', variable: 'kms:EncryptionContext:aws:logs:arn', values: [logArn] }],
-        },
-      ],
+      additionalStatements: [logsMayUseKeyFor('CloudWatchLogsEncryptsTheControlPlaneLogGroup', region.region, logArn)],
       tags,
     });
     const logGroup = new CloudwatchLogGroup(this, 'ControlPlaneLogGroup', {

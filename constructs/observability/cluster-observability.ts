@@ -9,7 +9,7 @@ import { pinnedRelease, type PinnedChart } from '../cluster/helm-release';
 import type { KubernetesCluster } from '../cluster/kubernetes-cluster';
 import { SecretsManagerSync } from '../cluster/secrets-manager-sync';
 import { GeneratedSecret } from '../core/generated-secret';
-import { kmsViaService } from '../core/grants';
+import { kmsViaService, logsMayUseKeyFor } from '../core/grants';
 import { acceptLogRetention } from '../core/policy-suppression';
 import { EncryptionKey } from '../encryption/encryption-key';
 
@@ -139,13 +139,7 @@ export class ClusterObservability extends Construct {
       alias: `${env}/observability`,
       description: `Encrypts the ${env} Grafana admin secret and container logs`,
       additionalStatements: [
-        {
-          sid: 'CloudWatchLogsEncryptsTheContainerLogGroup',
-          principals: [{ type: 'Service', identifiers: [`logs.${region}.amazonaws.com`] }],
-          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          resources: ['*'],
-          condition: [{ test: 'ArnEquals', variable: 'kms:EncryptionContext:aws:logs:arn', values: [logGroupArn] }],
-        },
+        logsMayUseKeyFor('CloudWatchLogsEncryptsTheContainerLogGroup', region, logGroupArn),
       ],
     });
 
