@@ -10,6 +10,7 @@ import * as path from 'path';
 import type { EnvironmentConfig, SharedConfig } from '../../environments';
 import { buildPlatform, type PlatformStacks } from '../../stacks/platform';
 import { findRule, formatSummary, runPolicy } from '../policy';
+import { installFastResolve } from './fast-resolve';
 import { resolveOnce } from './resolve-once';
 import { StagedDirectory, TERRAFORM_WORKING_FILES } from './staged-output';
 
@@ -40,6 +41,7 @@ export function runSynth(shared: SharedConfig, environments: readonly Environmen
     });
   }
   const outdir = stagedStacks.stagingPath;
+  const restoreResolve = installFastResolve();
   try {
     const app = new App({ outdir });
     const platform = buildPlatform(app, {
@@ -75,6 +77,8 @@ export function runSynth(shared: SharedConfig, environments: readonly Environmen
   } catch (error) {
     discardAll();
     throw error;
+  } finally {
+    restoreResolve();
   }
 }
 
