@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { environments, shared } from '../../../environments';
 import { buildPlatform } from '../../../stacks/platform';
+import { installFastResolve } from '../../../tools/synth/fast-resolve';
 import { resolveOnce } from '../../../tools/synth/resolve-once';
 import { writeManifests } from '../../../tools/synth/run';
 
@@ -105,7 +106,7 @@ describe('resolveOnce', () => {
     }
   });
 
-  test('the real platform (dev): the same stacks and manifests; the manifests handed to the policy check are what the files hold', () => {
+  test("the real platform (dev), synthesized as runSynth does (resolveOnce and the fast resolve) and by stock cdktf: the same stacks and manifests; the manifests handed to the policy check are what the files hold", () => {
     const [plainDir, onceDir] = [scratch(), scratch()];
     try {
       const build = (dir: string) => {
@@ -115,10 +116,16 @@ describe('resolveOnce', () => {
       const plain = build(plainDir);
       plain.app.synth();
       plain.platform.synthManifests();
-      const once = build(onceDir);
-      resolveOnce(once.app);
-      once.app.synth();
-      const handed = writeManifests(once.platform);
+      const restoreResolve = installFastResolve();
+      let handed: Map<string, unknown[]>;
+      try {
+        const once = build(onceDir);
+        resolveOnce(once.app);
+        once.app.synth();
+        handed = writeManifests(once.platform);
+      } finally {
+        restoreResolve();
+      }
       expect(tree(onceDir)).toEqual(tree(plainDir));
 
       const written = Object.keys(tree(path.join(onceDir, 'k8s'))).map((f) => path.join(onceDir, 'k8s', f));
