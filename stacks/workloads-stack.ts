@@ -125,10 +125,14 @@ export class WorkloadsStack extends PlatformStack {
       clusterCaCertificate: connection.clusterCaCertificate,
       exec: [connection.exec],
     });
-    this.manifests = new KubernetesManifests(this, 'Manifests', {
-      sources: [this.charts.mlflow, this.charts.modelServing, this.charts.dataValidation, this.charts.monitoring],
-      provider,
-    });
+    const charts = [this.charts.mlflow, this.charts.modelServing, this.charts.dataValidation, this.charts.monitoring];
+    this.manifests = new KubernetesManifests(this, 'Manifests', { sources: charts, provider });
+    // The review YAML (synthManifests) shows exactly the objects applied: cdk8s's App.synth() would call each
+    // chart's toJson() again, resolving every object anew (as costly as the first call), for the same result.
+    for (const chart of charts) {
+      const applied = this.manifests.objectsOf(chart);
+      chart.toJson = () => [...applied];
+    }
   }
 
   /**

@@ -55,11 +55,13 @@ export const ROLLOUT_KINDS: ReadonlySet<string> = new Set(['Deployment', 'Statef
 export class KubernetesManifests extends Construct {
   /** The applied resources by `Kind/namespace/name`. */
   readonly manifests: Record<string, Manifest> = {};
+  private readonly objectsBySource = new Map<IManifestSource, KubernetesObject[]>();
 
   constructor(scope: Construct, id: string, props: KubernetesManifestsProps) {
     super(scope, id);
     requireProps(this.node.path, props, { sources: 'array' });
-    const objects = props.sources.flatMap((source) => source.toJson() as KubernetesObject[]);
+    for (const source of props.sources) this.objectsBySource.set(source, source.toJson() as KubernetesObject[]);
+    const objects = [...this.objectsBySource.values()].flat();
     const fieldManager = { name: props.fieldManager ?? 'cdktf-platform', forceConflicts: true };
     const rolloutTimeout = props.rolloutTimeout ?? '10m';
     if (!/^(\d+(\.\d+)?(h|m|s))+$/.test(rolloutTimeout)) {
@@ -86,5 +88,12 @@ export class KubernetesManifests extends Construct {
       if (object.kind === 'Namespace') namespaces.push(manifest);
       this.manifests[key] = manifest;
     }
+  }
+
+  /** The objects applied from `source`, as its `toJson()` returned them; throws for a source not applied here. */
+  objectsOf(source: IManifestSource): readonly unknown[] {
+    const objects = this.objectsBySource.get(source);
+    if (!objects) throw new Error(`${this.node.path}: objectsOf() was given a source that is not one of its sources`);
+    return objects;
   }
 }

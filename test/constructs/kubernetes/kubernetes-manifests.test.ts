@@ -52,6 +52,18 @@ describe('KubernetesManifests', () => {
     );
   });
 
+  it('keeps the objects it applied from each source, once: objectsOf(source), and refuses a source it never had', () => {
+    const calls: string[] = [];
+    const counted = (name: string, ...objects: object[]) => ({ toJson: () => (calls.push(name), objects) });
+    const first = counted('first', namespace, config);
+    const second = counted('second', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other', namespace: 'apps' } });
+    const manifests = new KubernetesManifests(stack(), 'Manifests', { sources: [first, second] });
+    expect(manifests.objectsOf(first)).toEqual([namespace, config]);
+    expect(manifests.objectsOf(second)).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other', namespace: 'apps' } }]);
+    expect(calls).toEqual(['first', 'second']);
+    expect(() => manifests.objectsOf(source(config))).toThrow('test/Manifests: objectsOf() was given a source that is not one of its sources');
+  });
+
   it('fails when an object has no name', () => {
     expect(() => new KubernetesManifests(stack(), 'Manifests', { sources: [source({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} })] })).toThrow(
       /every object needs a kind and metadata\.name/,

@@ -1,6 +1,7 @@
 import { Aspects, App, TerraformOutput, TerraformStack, type IAspect } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Chart } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -127,6 +128,11 @@ describe('resolveOnce', () => {
         restoreResolve();
       }
       expect(tree(onceDir)).toEqual(tree(plainDir));
+      // The review YAML holds the applied objects (WorkloadsStack hands them to cdk8s): what cdk8s itself makes.
+      const { workloads } = plain.platform.environments.dev;
+      for (const chart of [workloads.charts.mlflow, workloads.charts.modelServing, workloads.charts.dataValidation, workloads.charts.monitoring]) {
+        expect(chart.toJson()).toEqual(Chart.prototype.toJson.call(chart));
+      }
 
       const written = Object.keys(tree(path.join(onceDir, 'k8s'))).map((f) => path.join(onceDir, 'k8s', f));
       expect(written.length).toBeGreaterThan(3);
