@@ -1,6 +1,7 @@
 /** What one benchmark child reports (tools/bench/usage.js), and the statistics over rounds. */
 
-export type BenchMode = 'minimal' | 'synth' | 'generated';
+/** `synth-cold`: `npm run synth` with empty run-ts caches (transpile and V8 code caches), as on a machine's first run. */
+export type BenchMode = 'minimal' | 'synth' | 'synth-cold' | 'generated';
 
 export interface ChildUsage {
   /** Peak resident set size of the child process, bytes. */

@@ -20,14 +20,16 @@ describe('what the benchmark runs', () => {
     }
   });
 
-  test('cases: the minimal app under plain node, npm run synth, then each generated size through tools/run-ts.js', () => {
+  test('cases: the minimal app under plain node, npm run synth, each generated size through tools/run-ts.js, then npm run synth with cold caches', () => {
     const cases = benchCases([1, 30], 3, ['/r/tools/run-ts.js', '/r/main.ts']);
     expect(cases.map((c) => [c.label, c.mode, c.environments])).toEqual([
       ['minimal app, plain node', 'minimal', 0],
       ['npm run synth (3 real)', 'synth', 3],
       ['synth, 1 generated', 'generated', 1],
       ['synth, 30 generated', 'generated', 30],
+      ['npm run synth, cold caches', 'synth-cold', 3],
     ]);
+    expect(cases[4].args).toEqual(cases[1].args);
     expect(cases[0].args[0]).toBe(path.join(root, 'tools', 'bench', 'minimal-app.js'));
     expect(cases[1].args).toEqual(['/r/tools/run-ts.js', '/r/main.ts']);
     expect(cases[3].args.slice(1)).toEqual([path.join(root, 'tools', 'bench', 'synth-generated.ts'), '30']);
