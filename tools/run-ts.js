@@ -246,5 +246,6 @@ if (require.main === module) {
   Module.runMain();
 }
 
-// For test/setup.ts and test/tools/run-ts.test.ts; requiring this file installs nothing.
-module.exports = { SWC_OPTIONS, skipTokenStackCaptures };
+// For test/setup.ts, test/tools/run-ts.test.ts and worker threads; requiring this file installs nothing.
+// install: for worker threads of a process started through this file (tools/synth/manifest-writer.js).
+module.exports = { SWC_OPTIONS, install, skipTokenStackCaptures };

@@ -53,20 +53,33 @@ interface StackInternals {
   readonly cdktfVersion: string;
 }
 
+export interface ResolveOnceOptions {
+  /**
+   * Called once, inside `app.synth()`, when every stack is prepared (cross-stack references are all
+   * known) and before the first is written.
+   */
+  readonly afterPrepare?: () => void;
+}
+
 /** Makes the next `app.synth()` resolve each element once; call after building, right before synth. */
-export function resolveOnce(app: App): void {
+export function resolveOnce(app: App, options: ResolveOnceOptions = {}): void {
   // As cdktf's own resolve (lib/_tokens.js).
   const resolver = new DefaultTokenResolver(new StringConcat());
   const resolve = (scope: TerraformStack, value: unknown, preparing = false): unknown => Tokenization.resolve(value, { scope, preparing, resolver });
   const memo = new Map<IConstruct, boolean>();
-  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+  const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  let unprepared = stacks.length;
+  for (const stack of stacks) {
     const prepared = new Map<TerraformElement, unknown>();
+    let done = false;
     stack.prepareStack = function prepareStackOnce(this: TerraformStack): void {
       this.ensureBackendExists();
       for (const element of terraformElements(this)) {
         const resolved = resolve(this, element.toTerraform(), true);
         if (!aspectsApply(element, memo)) prepared.set(element, resolved);
       }
+      // app.synth() prepares every stack, then writes them (cdktf 0.21.0 lib/app.js synth).
+      if (!done && ((done = true), --unprepared === 0)) options.afterPrepare?.();
     };
     const cdktfToTerraform = stack.toTerraform.bind(stack);
     /**

@@ -4,13 +4,13 @@
  * policy check. Output is staged and swapped into place only when all of that succeeded, so a policy
  * finding exits 1 and leaves the previous `cdktf.out` and `dist/k8s` exactly as they were.
  */
-import { App, DefaultTokenResolver, StringConcat, Tokenization } from 'cdktf';
-import { Yaml } from 'cdk8s';
+import { App } from 'cdktf';
 import * as path from 'path';
 import type { EnvironmentConfig, SharedConfig } from '../../environments';
-import { buildPlatform, type PlatformStacks } from '../../stacks/platform';
+import { buildPlatform } from '../../stacks/platform';
 import { findRule, formatSummary, runPolicy } from '../policy';
 import { installFastResolve } from './fast-resolve';
+import { collectManifests, ManifestWriter, manifestObjects, type ManifestFile } from './manifests';
 import { resolveOnce } from './resolve-once';
 import { StagedDirectory, TERRAFORM_WORKING_FILES } from './staged-output';
 
@@ -42,6 +42,8 @@ export function runSynth(shared: SharedConfig, environments: readonly Environmen
   }
   const outdir = stagedStacks.stagingPath;
   const restoreResolve = installFastResolve();
+  // Started first: it boots on the other core while the platform is built.
+  const writer = new ManifestWriter();
   try {
     const app = new App({ outdir });
     const platform = buildPlatform(app, {
@@ -49,9 +51,18 @@ export function runSynth(shared: SharedConfig, environments: readonly Environmen
       environments,
       manifestOutdir: (environment) => path.join(stagedManifests.stagingPath, environment),
     });
-    resolveOnce(app);
+    // The manifests are collected once every stack is prepared, and rendered to YAML on the writer's
+    // thread while this one writes the stacks.
+    let files: ManifestFile[] | undefined;
+    const collect = () => {
+      files = collectManifests(platform);
+      writer.write(files);
+    };
+    resolveOnce(app, { afterPrepare: collect });
     app.synth();
-    const manifests = writeManifests(platform);
+    if (!files) collect();
+    writer.finish();
+    const manifests = manifestObjects(files!);
 
     const report = runPolicy([path.join(outdir, 'stacks'), stagedManifests.stagingPath], { documents: manifests });
     // Name files where they will be, not in the staging directories about to disappear.
@@ -78,53 +89,7 @@ export function runSynth(shared: SharedConfig, environments: readonly Environmen
     discardAll();
     throw error;
   } finally {
+    writer.close();
     restoreResolve();
   }
 }
-
-/**
- * Writes every environment's manifests (`WorkloadsStack.synthManifests`) and returns the objects the
- * files now hold, by absolute path, so the policy check reads these instead of parsing YAML that was just
- * written (most of its time). They are taken where cdk8s saves them (`Yaml.save`), with each
- * Terraform token replaced by the reference it stands for, as synthManifests then does in the text. A file
- * is left out (the policy check parses it) when a reference holds a character that could mean something
- * else inside YAML text. test/tools/synth/resolve-once.test.ts parses every written file and compares.
- */
-export function writeManifests(platform: PlatformStacks): Map<string, unknown[]> {
-  const written = new Map<string, unknown[]>();
-  const save = Yaml.save;
-  try {
-    for (const { workloads } of Object.values(platform.environments)) {
-      const saved: [string, unknown[]][] = [];
-      Yaml.save = (file: string, docs: unknown[]) => {
-        save.call(Yaml, file, docs);
-        saved.push([path.resolve(file), docs]);
-      };
-      workloads.synthManifests();
-      // As WorkloadsStack.synthManifests resolves the tokens in the text (cdktf 0.21 Tokenization.resolve).
-      const resolver = new DefaultTokenResolver(new StringConcat());
-      let plain = true;
-      const resolveTokens = (text: string) =>
-        text.replace(TF_TOKEN, (match) => {
-          const reference = String(Tokenization.resolve(match, { scope: workloads, resolver, preparing: false }));
-          if (/["'\\\n]/.test(reference)) plain = false;
-          return reference;
-        });
-      for (const [file, docs] of saved) {
-        plain = true;
-        // The JSON round trip also drops undefined values, as YAML.stringify does.
-        const objects = JSON.parse(JSON.stringify(docs), (key: string, value: unknown) => {
-          if (TF_TOKEN_TEST.test(key)) plain = false; // keys are not rewritten here: let the policy parse the file
-          return typeof value === 'string' ? resolveTokens(value) : value;
-        }) as unknown[];
-        if (plain) written.set(file, objects);
-      }
-    }
-  } finally {
-    Yaml.save = save;
-  }
-  return written;
-}
-
-const TF_TOKEN = /\$\{TfToken\[TOKEN\.\d+\]\}/g;
-const TF_TOKEN_TEST = /\$\{TfToken\[TOKEN\.\d+\]\}/;

@@ -11,7 +11,7 @@ import { environments, shared } from '../../../environments';
 import { buildPlatform } from '../../../stacks/platform';
 import { installFastResolve } from '../../../tools/synth/fast-resolve';
 import { resolveOnce } from '../../../tools/synth/resolve-once';
-import { writeManifests } from '../../../tools/synth/run';
+import { collectManifests, ManifestWriter, manifestObjects } from '../../../tools/synth/manifests';
 
 /** Every file under `dir` by relative path. */
 function tree(dir: string): Record<string, string> {
@@ -121,9 +121,17 @@ describe('resolveOnce', () => {
       let handed: Map<string, unknown[]>;
       try {
         const once = build(onceDir);
-        resolveOnce(once.app);
-        once.app.synth();
-        handed = writeManifests(once.platform);
+        // As runSynth: collected once every stack is prepared, written by the writer thread.
+        const writer = new ManifestWriter();
+        try {
+          let files: ReturnType<typeof collectManifests> = [];
+          resolveOnce(once.app, { afterPrepare: () => writer.write((files = collectManifests(once.platform))) });
+          once.app.synth();
+          writer.finish();
+          handed = manifestObjects(files);
+        } finally {
+          writer.close();
+        }
       } finally {
         restoreResolve();
       }
