@@ -100,16 +100,26 @@ const WORKER = path.join(__dirname, 'manifest-writer.js');
 /** How long `finish` waits for the writer: far beyond any real run, so a dead worker fails instead of hanging. */
 const FINISH_TIMEOUT_MS = 5 * 60_000;
 
+type Reply = { ok: true } | { ok: false; error: string };
+
 /**
- * A worker thread that renders and writes manifest files. Started before the platform is built, so it
- * has booted by the time the manifests are collected; `write` hands it the files, `finish` blocks until
- * they are on disk (or throws the worker's error); `close` stops it. Never keeps the process alive.
+ * A worker thread that writes synth output off the main thread. Started before the platform is built, so
+ * it has booted by the time there is work:
+ * - `createFiles` makes empty files (and their directories) that the main thread will fill: creating a
+ *   file costs this disk about 1-3 ms, writing into an existing one a tenth of that, so the Terraform
+ *   stacks' `cdk.tf.json` files are created here while the main thread resolves the stacks;
+ * - `write` renders and writes manifest files.
+ * `finish` blocks until everything handed over so far is on disk (or throws the worker's first error);
+ * `close` stops it. Never keeps the process alive.
  */
 export class ManifestWriter {
   private readonly worker: Worker;
   private readonly port: MessagePort;
+  /** How many requests the worker has completed (it adds 1 and notifies after each). */
   private readonly done = new Int32Array(new SharedArrayBuffer(4));
-  private pending = false;
+  /** What each request not yet replied to was, oldest first (replies come in order). */
+  private readonly waiting: string[] = [];
+  private received = 0;
 
   constructor() {
     const { port1, port2 } = new MessageChannel();
@@ -120,27 +130,41 @@ export class ManifestWriter {
     this.worker.on('error', () => undefined);
   }
 
-  write(files: readonly ManifestFile[]): void {
-    if (this.pending) throw new Error('ManifestWriter.write: the previous files are still being written');
-    this.pending = true;
-    Atomics.store(this.done, 0, 0);
-    this.worker.postMessage(files.map(({ file, docs, references }) => ({ file, docs, references })));
+  /** Creates each file empty, with its directories, unless it exists (then it is left as it is). */
+  createFiles(files: readonly string[]): void {
+    this.send({ kind: 'create', files }, 'creating the stack files failed');
   }
 
-  /** Blocks until the files handed to `write` are written; throws what the worker threw. */
+  write(files: readonly ManifestFile[]): void {
+    this.send({ kind: 'write', files: files.map(({ file, docs, references }) => ({ file, docs, references })) }, 'writing the manifests failed');
+  }
+
+  /** Blocks until every request so far is done; throws the first error the worker reported. */
   finish(): void {
-    if (!this.pending) return;
-    this.pending = false;
-    if (Atomics.wait(this.done, 0, 0, FINISH_TIMEOUT_MS) === 'timed-out') {
-      throw new Error(`the manifest writer (tools/synth/manifest-writer.js) did not finish within ${FINISH_TIMEOUT_MS / 1000} s`);
+    const errors: string[] = [];
+    while (this.waiting.length > 0) {
+      // Replies come in order; each is posted before `done` is raised past it.
+      while (Atomics.load(this.done, 0) <= this.received) {
+        if (Atomics.wait(this.done, 0, this.received, FINISH_TIMEOUT_MS) === 'timed-out') {
+          throw new Error(`the manifest writer (tools/synth/manifest-writer.js) did not finish within ${FINISH_TIMEOUT_MS / 1000} s`);
+        }
+      }
+      const reply = receiveMessageOnPort(this.port)?.message as Reply | undefined;
+      if (!reply) throw new Error('the manifest writer (tools/synth/manifest-writer.js) ended without a reply');
+      this.received++;
+      const failed = this.waiting.shift()!;
+      if (!reply.ok) errors.push(`${failed}: ${reply.error}`);
     }
-    const reply = receiveMessageOnPort(this.port)?.message as { ok: true } | { ok: false; error: string } | undefined;
-    if (!reply) throw new Error('the manifest writer (tools/synth/manifest-writer.js) ended without a reply');
-    if (!reply.ok) throw new Error(`writing the manifests failed: ${reply.error}`);
+    if (errors.length > 0) throw new Error(errors[0]);
   }
 
   close(): void {
     void this.worker.terminate();
     this.port.close();
+  }
+
+  private send(request: { kind: 'create'; files: readonly string[] } | { kind: 'write'; files: readonly (RenderedManifest & { file: string })[] }, failed: string): void {
+    this.waiting.push(failed);
+    this.worker.postMessage(request);
   }
 }

@@ -4,7 +4,9 @@
  * policy check. Output is staged and swapped into place only when all of that succeeded, so a policy
  * finding exits 1 and leaves the previous `cdktf.out` and `dist/k8s` exactly as they were.
  */
-import { App } from 'cdktf';
+// First: swaps in what cdktf must find when it loads (see preload.ts).
+import './preload';
+import { App, Manifest, TerraformStack } from 'cdktf';
 import * as path from 'path';
 import type { EnvironmentConfig, SharedConfig } from '../../environments';
 import { buildPlatform } from '../../stacks/platform';
@@ -13,6 +15,9 @@ import { installFastResolve } from './fast-resolve';
 import { collectManifests, ManifestWriter, manifestObjects, type ManifestFile } from './manifests';
 import { resolveOnce } from './resolve-once';
 import { StagedDirectory, TERRAFORM_WORKING_FILES } from './staged-output';
+
+/** What cdktf 0.21 names a stack's JSON (lib/manifest.js, `stackFileName` without `hclOutput`). */
+const STACK_FILE = 'cdk.tf.json';
 
 export interface SynthTargets {
   /** Where the stacks go (`cdktf.out`, or the cdktf CLI's CDKTF_OUTDIR). */
@@ -51,11 +56,15 @@ export function runSynth(shared: SharedConfig, environments: readonly Environmen
       environments,
       manifestOutdir: (environment) => path.join(stagedManifests.stagingPath, environment),
     });
-    // The manifests are collected once every stack is prepared, and rendered to YAML on the writer's
-    // thread while this one writes the stacks.
+    // Every stack's cdk.tf.json is created empty on the writer's thread while this one prepares the
+    // stacks (cdktf then writes into it); the manifests are collected once every stack is prepared, and
+    // rendered to YAML on the writer's thread while this one writes the stacks.
+    writer.createFiles(app.node.children.filter(TerraformStack.isStack).map((stack) => path.join(outdir, Manifest.stacksFolder, stack.node.id, STACK_FILE)));
     let files: ManifestFile[] | undefined;
     const collect = () => {
       files = collectManifests(platform);
+      // The stack files exist before cdktf looks for them (it mkdirs a directory it does not find).
+      writer.finish();
       writer.write(files);
     };
     resolveOnce(app, { afterPrepare: collect });

@@ -56,6 +56,26 @@ describe('ManifestWriter (a worker thread)', () => {
     }
   });
 
+  test('createFiles makes each file empty with its directories, leaves an existing one as it is, and reports a failure', () => {
+    const writer = new ManifestWriter();
+    try {
+      const existing = path.join(dir, 'kept.json');
+      fs.writeFileSync(existing, 'carried over');
+      const fresh = [path.join(dir, 'stacks', 'a', 'cdk.tf.json'), path.join(dir, 'stacks', 'b', 'cdk.tf.json')];
+      writer.createFiles([...fresh, existing]);
+      writer.finish();
+      for (const file of fresh) expect(fs.readFileSync(file, 'utf8')).toBe('');
+      expect(fs.readFileSync(existing, 'utf8')).toBe('carried over');
+      // Requests are answered in order: a failed create is reported even when a write follows it.
+      writer.createFiles([path.join(existing, 'not-a-directory', 'cdk.tf.json')]);
+      writer.write([{ file: path.join(dir, 'after.k8s.yaml'), docs, references }]);
+      expect(() => writer.finish()).toThrow(/^creating the stack files failed: ENOTDIR/);
+      expect(fs.readFileSync(path.join(dir, 'after.k8s.yaml'), 'utf8')).toBe(renderManifest({ docs, references }));
+    } finally {
+      writer.close();
+    }
+  });
+
   test('manifestObjects hands the policy check only the files whose objects are known', () => {
     const objects = manifestObjects([
       { file: '/a.yaml', docs, references, objects: [{ kind: 'ConfigMap' }] },
