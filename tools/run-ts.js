@@ -248,4 +248,5 @@ if (require.main === module) {
 
 // For test/setup.ts, test/tools/run-ts.test.ts and worker threads; requiring this file installs nothing.
 // install: for worker threads of a process started through this file (tools/synth/manifest-writer.js).
-module.exports = { SWC_OPTIONS, install, skipTokenStackCaptures };
+// cacheDir: for tests that run a tool under a scratch HOME, so the child keeps this machine's caches.
+module.exports = { SWC_OPTIONS, cacheDir, install, skipTokenStackCaptures };

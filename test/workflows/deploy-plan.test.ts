@@ -13,6 +13,8 @@ const REPO = path.join(__dirname, '..', '..');
 const SCRIPT = path.join(REPO, 'tools', 'ci-matrix', 'deploy-plan.sh');
 const PLAN = path.join(REPO, 'test', 'tools', 'plan-summary', 'fixtures', 'real', 'shaped-new-environment-1.13.json');
 const FINGERPRINT = fingerprintPlan(parsePlan(readFileSync(PLAN), PLAN));
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS
+const RUN_TS_CACHE = (require('../../tools/run-ts.js') as { cacheDir: string }).cacheDir;
 const hasTools = ['bash', 'jq'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
 
 const STUBS: Record<string, string> = {
@@ -65,6 +67,8 @@ function run(scenario: Scenario) {
       env: {
         PATH: `${stub}:${process.env.PATH ?? ''}`,
         HOME: dir,
+        // The scratch HOME would give run-ts (the plan-summary stub) an empty cache: every run transpiling and compiling from scratch.
+        RUN_TS_CACHE_DIR: RUN_TS_CACHE,
         STUB_DIR: stub,
         STUB_PLAN: PLAN,
         STUB_PLAN_EXIT: String(scenario.planExit ?? 2),
