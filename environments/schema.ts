@@ -8,6 +8,14 @@ import { MODEL_URI_PATTERN } from '../k8s/contract';
  * only from here (STYLE.md rule 10); `parseEnvironment` is the one way in.
  */
 
+/**
+ * Every parse here runs zod's interpreter (zod 4.6.7 `ParseContext.jitless`): on the first parse of each
+ * object schema zod otherwise compiles a parser for it (core/schemas.cjs `generateFastpass`, via `new
+ * Function`), which costs more than it saves for the few documents a process validates (about 30 ms of
+ * every `npm run synth`). Same results and messages; only the generated fast path is skipped.
+ */
+export const PARSE_CONTEXT = { jitless: true } as const;
+
 /** Regions this platform is allowed to run in (commercial partition, where EKS, RDS and ECR all exist). */
 export const AWS_REGIONS = [
   'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
@@ -261,7 +269,7 @@ const observability = z.strictObject({
   paging: z.boolean(),
   /** Email subscribed to the environment's alarm topic. */
   alertEmail: z.email().optional(),
-  thresholds: thresholds.default(thresholds.parse({})),
+  thresholds: thresholds.default(thresholds.parse({}, PARSE_CONTEXT)),
 });
 
 const baseSchema = z.strictObject({
@@ -271,7 +279,7 @@ const baseSchema = z.strictObject({
   account,
   tags,
   network,
-  data: z.strictObject({ database, storage: storage.default(storage.parse({})) }),
+  data: z.strictObject({ database, storage: storage.default(storage.parse({}, PARSE_CONTEXT)) }),
   cluster,
   platform,
   workloads,
@@ -396,7 +404,7 @@ export function formatIssues(label: string, issues: readonly z.core.$ZodIssue[])
 
 /** Validates one environment; the result, or a list of problems prefixed with the environment's name. */
 export function checkEnvironment(input: unknown, label = labelOf(input, '<unnamed>')): EnvironmentConfig | string[] {
-  const result = environmentSchema.safeParse(input);
+  const result = environmentSchema.safeParse(input, PARSE_CONTEXT);
   if (result.success) return result.data;
   return formatIssues(label, result.error.issues);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GITHUB_OIDC_HOST } from '../constructs/iam/role-names';
-import { AWS_REGIONS, EnvironmentValidationError, formatIssues } from './schema';
+import { AWS_REGIONS, EnvironmentValidationError, formatIssues, PARSE_CONTEXT } from './schema';
 
 /**
  * The tooling account: Terraform state, the ECR repositories every environment pulls from, and the
@@ -54,7 +54,7 @@ function sharedCrossFieldProblems(config: SharedConfig): string[] {
 }
 
 export function parseShared(input: unknown): SharedConfig {
-  const result = sharedSchema.safeParse(input);
+  const result = sharedSchema.safeParse(input, PARSE_CONTEXT);
   if (!result.success) throw new EnvironmentValidationError(formatIssues('shared', result.error.issues));
   const problems = sharedCrossFieldProblems(result.data);
   if (problems.length > 0) throw new EnvironmentValidationError(problems);
