@@ -48,6 +48,48 @@ function plainData(value: unknown): boolean {
   return true;
 }
 
+/**
+ * cdktf 0.21.0 `deepMerge` (lib/util.js) of `source` into `target`, with the same result, without copying
+ * what it need not: deepMerge copies every nested object of `source` into `target`, here that is every
+ * attribute of every resource of the stack, a large share of writing a stack. When `borrow` is set and
+ * `target` has nothing at a key, `source`'s object is taken as it is (it must hold no undefined value,
+ * which deepMerge would drop: resolved data holds none); a borrowed object is copied (shallowly) only when
+ * a later merge writes into it, so the sources are never changed. `owned` holds the objects this merge may
+ * write into: the target and the copies it made.
+ */
+export function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>, owned: WeakSet<object>, borrow: boolean): void {
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const existing = target[key];
+      if (typeof existing !== 'object' || Tokenization.isResolvable(value)) {
+        // deepMerge: a resolvable is taken as it is; otherwise it copies into a new object.
+        if (borrow || Tokenization.isResolvable(value)) {
+          target[key] = value;
+          continue;
+        }
+        target[key] = {};
+      } else if (existing === null) {
+        // deepMerge(null, value) reads a key of null: fails (or does nothing) as cdktf's does.
+        deepMerge(existing, value);
+        continue;
+      } else if (!owned.has(existing)) {
+        target[key] = { ...existing };
+      }
+      const into = target[key] as Record<string, unknown>;
+      owned.add(into);
+      mergeInto(into, value as Record<string, unknown>, owned, borrow);
+    } else if (Array.isArray(value)) {
+      const existing = target[key];
+      target[key] = Array.isArray(existing) ? [...(existing as unknown[]), ...value] : value;
+    } else if (value === undefined) {
+      delete target[key];
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
 interface StackInternals {
   readonly rawOverrides: Record<string, unknown>;
   readonly cdktfVersion: string;
@@ -109,8 +151,10 @@ export function resolveOnce(app: App, options: ResolveOnceOptions = {}): void {
       }
       // The final pass of cdktf also drops undefined values, here metadata.cloud.
       const tf = resolve(this, { '//': { metadata, outputs } }) as Record<string, unknown>;
-      for (const element of elements) deepMerge(tf, prepared.has(element) ? prepared.get(element) : resolve(this, element.toTerraform()));
-      deepMerge(tf, rawOverrides);
+      // Each element's resolved document is merged in (borrowed, never changed), the overrides copied in.
+      const owned = new WeakSet<object>([tf]);
+      for (const element of elements) mergeInto(tf, (prepared.has(element) ? prepared.get(element) : resolve(this, element.toTerraform())) as Record<string, unknown>, owned, true);
+      mergeInto(tf, rawOverrides, owned, false);
       return tf;
     };
   }
