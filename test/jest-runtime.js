@@ -11,17 +11,27 @@
 // files. V8 checks each cache against the source's length, its own version and flags, and rejects a stale
 // one; then the module compiles from source and its cache is rewritten. Caches live in jest's
 // cacheDirectory (`npx jest --clearCache` removes them), keyed by V8's version, the filename and a hash of
-// the code; deleting them is safe. Anything unusual (a core module, a compile error) takes jest's own path,
-// so errors read exactly as without this runtime.
+// the code; deleting them is safe. Small modules, a core module and a compile error take jest's own path
+// (errors then read exactly as without this runtime).
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
 const Runtime = require('jest-runtime').default;
 
+/**
+ * Below this many characters a module compiles about as fast as its cache is read and checked (measured on
+ * this machine: cdk8s-plus-28's 2.7 MB k8s.js compiles in 47 ms, 13 ms from its cache; cdktf's 6 KB
+ * index.js in 0.4 ms, 0.6 ms from its cache).
+ */
+const MIN_CACHED_LENGTH = Number(process.env.JEST_CODE_CACHE_MIN ?? 32 * 1024);
+
+// SHA-1 names a cache file, it guards nothing: a third of SHA-256's cost here (Node 20.12+ crypto.hash).
+const digest = crypto.hash ? (text) => crypto.hash('sha1', text) : (text) => crypto.createHash('sha1').update(text).digest('hex');
+
 /** The cache file of `code` compiled as `filename`. */
 function cacheFile(dir, filename, code) {
-  return path.join(dir, crypto.createHash('sha256').update(process.versions.v8).update('\0').update(filename).update('\0').update(code).digest('hex'));
+  return path.join(dir, `${digest(`${process.versions.v8}\0${filename}\0`)}-${digest(code)}`);
 }
 
 /**
@@ -74,7 +84,7 @@ class CodeCacheRuntime extends Runtime {
     const jestCompile = executor.compile;
     executor.compile = function compile(scriptSource, filename) {
       const vmContext = environment.getVmContext();
-      if (vmContext == null || this.resolution.isCoreModule(filename)) return jestCompile.call(this, scriptSource, filename);
+      if (vmContext == null || scriptSource.length < MIN_CACHED_LENGTH || this.resolution.isCoreModule(filename)) return jestCompile.call(this, scriptSource, filename);
       try {
         return compileWithCodeCache(
           dir,
