@@ -7,7 +7,8 @@ export const BENCH_USAGE = `usage: npm run bench -- [--rounds N] [--sizes 1,3,10
   --sizes LIST     generated environment counts (default 1,3,10,30); the cost per added environment is
                    judged on every interval from 3 environments up
   --warmup N       unmeasured rounds first, to warm the file cache and the transpile cache (default 1)
-  --test-suite     also time \`npm test\` once (budget: passes in under 30 s)
+  --test-suite     also time the two halves of \`npm test\` once: the TypeScript suite (jest; budget:
+                   passes in under 30 s) and the Python suite (reported, not judged)
   --json           print the results as JSON
 `;
 

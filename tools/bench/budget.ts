@@ -11,7 +11,9 @@
  *    1, 3, 10, 30 that is 3->10 and 10->30 (1->3 is reported, not judged: two environments apart, it is
  *    mostly noise). No such interval: not judged.
  * 3. Peak resident memory of `npm run synth` (the real environments) is under PEAK_RSS_MAX_BYTES (200 MiB).
- * 4. With --test-suite: `npm test` passes and takes under TEST_SUITE_MAX_MS (30 s).
+ * 4. With --test-suite: the TypeScript suite of `npm test` (jest, its first half) passes and takes under
+ *    TEST_SUITE_MAX_MS (30 s). The Python half (`npm run test:python`) is timed and reported, not judged:
+ *    the issue leaves it to report its own time.
  */
 
 export const SYNTH_TO_MINIMAL_MAX = 3.5;
@@ -32,8 +34,10 @@ export interface BenchFigures {
   readonly synthPeakRssBytes: number;
   /** Median wall time by generated environment count, ms. */
   readonly generatedMs: Readonly<Record<number, number>>;
-  /** `npm test`, when it was timed. */
+  /** The TypeScript suite of `npm test` (jest), when it was timed. */
   readonly testSuite?: { readonly ms: number; readonly passed: boolean };
+  /** The Python suite of `npm test` (`npm run test:python`), when it was timed; reported, not judged. */
+  readonly pythonSuite?: { readonly ms: number; readonly passed: boolean };
 }
 
 export interface BudgetCheck {
@@ -91,7 +95,7 @@ export function evaluateBudgets(f: BenchFigures): { ok: boolean; checks: BudgetC
 
   if (f.testSuite) {
     checks.push({
-      name: `npm test passes in < ${TEST_SUITE_MAX_MS / 1000} s`,
+      name: `npm test's TypeScript suite (jest) passes in < ${TEST_SUITE_MAX_MS / 1000} s`,
       ok: f.testSuite.passed && f.testSuite.ms < TEST_SUITE_MAX_MS,
       detail: `${f.testSuite.passed ? 'passed' : 'FAILED'} in ${(f.testSuite.ms / 1000).toFixed(1)} s (limit ${TEST_SUITE_MAX_MS / 1000} s)`,
     });
