@@ -8,6 +8,7 @@ import { buildPlatform } from '../../../stacks/platform';
 import { PLATFORM_CHARTS } from '../../../stacks/platform-services-stack';
 import { checkReleaseValues } from '../../../tools/chart-values/check';
 import { TREES_DIR } from '../../../tools/chart-values/cli';
+import { installFastResolve } from '../../../tools/synth/fast-resolve';
 import { CHART_SOURCES, treeFileName } from '../../../tools/chart-values/sources';
 
 /**
@@ -20,7 +21,14 @@ const TYPED_NOT_TREED: Record<string, string> = {
 
 const app = Testing.app();
 const platform = buildPlatform(app, { shared, environments: Object.values(environments) });
-app.synth();
+// Tokens resolved as `npm run synth` resolves them: cdktf's output byte for byte
+// (test/tools/synth/fast-resolve.test.ts), in a fraction of the time.
+const restoreResolve = installFastResolve();
+try {
+  app.synth();
+} finally {
+  restoreResolve();
+}
 const stacks = Object.values(platform.environments).flatMap((env) => Object.values(env));
 // The Terraform JSON app.synth() wrote for each stack (what a deploy applies), read once: synthesizing a
 // stack again per test repeated the resolve of every resource.
