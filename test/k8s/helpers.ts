@@ -98,6 +98,16 @@ const NODE_MODULES = path.resolve(__dirname, '../../node_modules');
  * no model (external-secrets.io) are reported in `unmodelled` for hand-written checks.
  */
 export function schemaProblems(objects: readonly Manifest[]): { problems: string[]; unmodelled: Manifest[] } {
+  return schemaProblemsOfEach([objects])[0];
+}
+
+/**
+ * `schemaProblems` of several sets of objects, one result per set, through one child process: starting
+ * Node and loading the models is most of its cost, and a file that checks each environment's objects
+ * pays it once.
+ */
+export function schemaProblemsOfEach(sets: readonly (readonly Manifest[])[]): { problems: string[]; unmodelled: Manifest[] }[] {
+  const objects = sets.flat();
   const script = `
     import { readFileSync } from 'node:fs';
     import { pathToFileURL } from 'node:url';
@@ -122,14 +132,16 @@ export function schemaProblems(objects: readonly Manifest[]): { problems: string
   `;
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify(objects), encoding: 'utf8' });
   const results = JSON.parse(output) as { index: number; ok?: boolean; error?: string; unmodelled?: boolean }[];
-  const problems: string[] = [];
-  const unmodelled: Manifest[] = [];
+  // The set each object came from, by its index in the flattened list.
+  const setOf = sets.flatMap((set, i) => set.map(() => i));
+  const out = sets.map(() => ({ problems: [] as string[], unmodelled: [] as Manifest[] }));
   for (const result of results) {
     const object = objects[result.index];
+    const { problems, unmodelled } = out[setOf[result.index]];
     if (result.unmodelled) unmodelled.push(object);
     else if (!result.ok) problems.push(`${object.apiVersion} ${object.kind} ${object.metadata?.name}: ${result.error}`);
   }
-  return { problems, unmodelled };
+  return out;
 }
 
 const PROMQL_WORDS = new Set([

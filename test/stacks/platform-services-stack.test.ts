@@ -17,6 +17,7 @@ import {
   PLATFORM_CHARTS,
   PlatformServicesStack,
 } from '../../stacks/platform-services-stack';
+import { installFastResolve } from '../../tools/synth/fast-resolve';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const only = (resources: Json) => Object.values(resources ?? {}) as Json[];
@@ -37,7 +38,19 @@ const airflow: AirflowBackends = {
   },
 };
 
+const defaultBuilds = new Map<keyof typeof environments, ReturnType<typeof synthesize>>();
+
+/**
+ * An environment's platform stack, synthesized; with the default backends each environment is built once
+ * per file (the tests only read the result), a test that changes the backends gets a build of its own.
+ */
 function build(envName: keyof typeof environments, backends: AirflowBackends = airflow) {
+  if (backends !== airflow) return synthesize(envName, backends);
+  if (!defaultBuilds.has(envName)) defaultBuilds.set(envName, synthesize(envName, backends));
+  return defaultBuilds.get(envName)!;
+}
+
+function synthesize(envName: keyof typeof environments, backends: AirflowBackends) {
   const app = Testing.app();
   const environment = environments[envName];
   const network = new NetworkStack(app, shared, environment);
@@ -47,8 +60,15 @@ function build(envName: keyof typeof environments, backends: AirflowBackends = a
     airflow: backends,
     alerting: { alarmTopicArn: network.alarmTopic.topicArn, alarmTopicKeyArn: network.alarmTopic.encryptionKey.keyArn },
   });
-  app.synth(); // resolves the cross-stack references to the cluster stack
-  return { stack, synthesized: Testing.synth(stack, true) };
+  // Tokens resolved as `npm run synth` resolves them: cdktf's output byte for byte
+  // (test/tools/synth/fast-resolve.test.ts), in a fraction of the time.
+  const restoreResolve = installFastResolve();
+  try {
+    app.synth(); // resolves the cross-stack references to the cluster stack
+    return { stack, synthesized: Testing.synth(stack, true) };
+  } finally {
+    restoreResolve();
+  }
 }
 
 function releases(json: Json): Record<string, Json> {
@@ -65,6 +85,12 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
   const { stack, synthesized } = build(envName);
   const json = JSON.parse(synthesized);
   const byName = releases(json);
+  // Each release's values document, parsed once per environment: the tests only read them.
+  const parsedValues = new Map<string, Json>();
+  const valuesOf = (name: string): Json => {
+    if (!parsedValues.has(name)) parsedValues.set(name, parse(byName[name].values[0]));
+    return parsedValues.get(name)!;
+  };
 
   it('is the <env>-platform stack and reads the cluster from the cluster stack\'s state', () => {
     expect(stack.node.id).toBe(`${envName}-platform`);
@@ -106,8 +132,8 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
   });
 
   it('lets the autoscaler drain nodes whose pods only keep scratch data, and one External Secrets controller lead', () => {
-    expect(parse(byName['cluster-autoscaler'].values[0]).extraArgs['skip-nodes-with-local-storage']).toBe(false);
-    expect(parse(byName['external-secrets'].values[0]).leaderElect).toBe(environment.tier === 'production');
+    expect(valuesOf('cluster-autoscaler').extraArgs['skip-nodes-with-local-storage']).toBe(false);
+    expect(valuesOf('external-secrets').leaderElect).toBe(environment.tier === 'production');
   });
 
   it('scopes the autoscaler to this cluster\'s node groups by tag', () => {
@@ -115,7 +141,7 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
     const scale = doc.statement.find((s: Json) => s.sid === 'ScaleThisClustersNodeGroups');
     expect(scale.condition[0]).toMatchObject({ test: 'StringEquals', values: ['owned'] });
     expect(scale.condition[0].variable).toMatch(/^aws:ResourceTag\/k8s\.io\/cluster-autoscaler\/\$\{data\.terraform_remote_state/);
-    const values = parse(byName['cluster-autoscaler'].values[0]);
+    const values = valuesOf('cluster-autoscaler');
     expect(values.autoDiscovery.clusterName).toContain('cross-stack-output-aws_eks_cluster');
     expect(values.rbac.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain('aws_iam_role.ClusterAutoscaler');
     const trust = policy(json, 'ClusterAutoscaler_Trust');
@@ -135,12 +161,12 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
     const doc = policy(json, 'AwsLoadBalancerController_Permissions');
     const manage = doc.statement.find((s: Json) => s.sid === 'ManageOwnLoadBalancers');
     expect(manage.condition).toEqual([{ test: 'StringEquals', variable: 'aws:ResourceTag/elbv2.k8s.aws/cluster', values: [expect.stringContaining('cross-stack-output-aws_eks_cluster')] }]);
-    const values = parse(byName['aws-load-balancer-controller'].values[0]);
+    const values = valuesOf('aws-load-balancer-controller');
     expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain('AwsLoadBalancerController');
   });
 
   it('runs Airflow 3 with the KubernetesExecutor on the pipelines image, S3 remote logs and DAGs git-synced at a pinned ref', () => {
-    const values = parse(byName.airflow.values[0]);
+    const values = valuesOf('airflow');
     const config = environment.platform.airflow;
     expect(values.executor).toBe('KubernetesExecutor');
     expect(values.postgresql.enabled).toBe(false);
@@ -166,7 +192,7 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
   });
 
   it('sets nothing under webserver (ignored by Airflow 3) and no deprecated workers.serviceAccount; task pods use workers.kubernetes', () => {
-    const values = parse(byName.airflow.values[0]);
+    const values = valuesOf('airflow');
     expect(values.webserver).toBeUndefined();
     expect(values.workers.serviceAccount).toBeUndefined();
     expect(values.workers.kubernetes.serviceAccount).toMatchObject({ create: true, name: 'airflow-worker' });
@@ -179,18 +205,18 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
   });
 
   it('keeps the triggerer off persistent volumes (logs go to S3): no claim without a class can stay Pending', () => {
-    const values = parse(byName.airflow.values[0]);
+    const values = valuesOf('airflow');
     expect(values.triggerer.persistence).toEqual({ enabled: false });
     expect(values.workers.persistence).toEqual({ enabled: false });
     expect(values.dags.persistence).toEqual({ enabled: false });
   });
 
   it('reads stable Fernet, API and JWT keys from Secrets Manager instead of letting the chart generate them per render', () => {
-    const values = parse(byName.airflow.values[0]);
+    const values = valuesOf('airflow');
     expect(values).toMatchObject({ fernetKeySecretName: 'airflow-keys', apiSecretKeySecretName: 'airflow-keys', jwtSecretName: 'airflow-keys' });
     expect(values.fernetKey).toBeUndefined();
     expect(values.jwtSecret).toBeUndefined();
-    const external = (parse(byName['airflow-keys'].values[0]).resources as Json[]).find((m) => m.kind === 'ExternalSecret')!;
+    const external = (valuesOf('airflow-keys').resources as Json[]).find((m) => m.kind === 'ExternalSecret')!;
     expect(external.spec.target.name).toBe('airflow-keys');
     expect(external.spec.data.map((d: Json) => d.secretKey)).toEqual(['fernet-key', 'api-secret-key', 'jwt-secret', 'admin-password']);
     const secret = only(json.resource.aws_secretsmanager_secret).find((x) => x.name === `${envName}/airflow/keys`)!;
@@ -202,7 +228,7 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
   });
 
   it('logs in through the FAB auth manager as an admin whose password comes from Secrets Manager', () => {
-    const values = parse(byName.airflow.values[0]);
+    const values = valuesOf('airflow');
     expect(values.config.core.auth_manager).toBe('airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager');
     const job = values.createUserJob;
     expect(job.defaultUser).toMatchObject({ enabled: true, username: 'admin', role: 'Admin' });
@@ -212,7 +238,7 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
   });
 
   it('connects Airflow as its own database user, never the master user', () => {
-    const manifests = parse(byName['airflow-metadata'].values[0]).resources as Json[];
+    const manifests = valuesOf('airflow-metadata').resources as Json[];
     const external = manifests.find((m) => m.kind === 'ExternalSecret')!;
     expect(external.spec.target.template.data.connection).toMatch(/^postgresql:\/\/\{\{ \.username \| urlquery \}\}:\{\{ \.password \| urlquery \}\}@\$\{element\(split\(":", "platform\.abc.*"\), 0\)\}:5432\/airflow\?sslmode=require$/);
     expect(external.spec.data.map((d: Json) => d.remoteRef.key)).toEqual([airflow.databaseUsers.airflow.secretArn, airflow.databaseUsers.airflow.secretArn]);
@@ -221,19 +247,19 @@ describe.each(Object.keys(environments) as (keyof typeof environments)[])('Platf
     expect(reader.statement[0].resources).toEqual([airflow.databaseUsers.airflow.secretArn]);
     expect(JSON.stringify(reader)).not.toContain(airflow.databaseSecretArn);
     // A new password version changes every pod template, so the release rolls the pods.
-    expect(parse(byName.airflow.values[0]).airflowPodAnnotations).toEqual({ 'platform.mlops/database-password-version': '1' });
+    expect(valuesOf('airflow').airflowPodAnnotations).toEqual({ 'platform.mlops/database-password-version': '1' });
   });
 
   it('uses the master user only in the bootstrap Job, which creates each application\'s user and database before Airflow', () => {
     const bootstrap = byName['database-bootstrap'];
     expect(bootstrap).toMatchObject({ namespace: 'database-bootstrap', wait_for_jobs: true, atomic: true });
-    const [job] = parse(bootstrap.values[0]).resources as Json[];
+    const [job] = valuesOf('database-bootstrap').resources as Json[];
     expect(job.metadata.name).toMatch(/^database-bootstrap-[0-9a-f]{10}$/);
     const container = job.spec.template.spec.containers[0];
     expect(container.image).toBe(DATABASE_BOOTSTRAP_IMAGE);
     expect(container.command[2]).toContain('for app in airflow mlflow; do');
     expect(container.env).toEqual([{ name: 'ADMIN_URL', valueFrom: { secretKeyRef: { name: 'database-bootstrap', key: 'admin-connection' } } }]);
-    const secrets = (parse(byName['database-bootstrap-secrets'].values[0]).resources as Json[]).find((m) => m.kind === 'ExternalSecret')!;
+    const secrets = (valuesOf('database-bootstrap-secrets').resources as Json[]).find((m) => m.kind === 'ExternalSecret')!;
     expect(secrets.spec.data.map((d: Json) => d.remoteRef.key)).toEqual([
       airflow.databaseSecretArn,
       airflow.databaseSecretArn,

@@ -6,7 +6,8 @@ import { parseAllDocuments } from 'yaml';
 import { environments, shared } from '../../environments';
 import { buildPlatform } from '../../stacks/platform';
 import { WORKLOAD_IDENTITIES } from '../../stacks/workloads-stack';
-import { expectRestrictedPod, podSpecOf, schemaProblems, type Manifest } from '../k8s/helpers';
+import { installFastResolve } from '../../tools/synth/fast-resolve';
+import { expectRestrictedPod, podSpecOf, schemaProblemsOfEach, type Manifest } from '../k8s/helpers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -18,8 +19,15 @@ const platform = buildPlatform(app, {
   environments: Object.values(environments),
   manifestOutdir: (env) => path.join(outdir, 'k8s', env),
 });
-app.synth();
-platform.synthManifests();
+// Tokens resolved as `npm run synth` resolves them: cdktf's output byte for byte
+// (test/tools/synth/fast-resolve.test.ts), in a fraction of the time.
+const restoreResolve = installFastResolve();
+try {
+  app.synth();
+  platform.synthManifests();
+} finally {
+  restoreResolve();
+}
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
 function yamlOf(env: string): Manifest[] {
@@ -32,8 +40,20 @@ function yamlOf(env: string): Manifest[] {
 const stackJson = (stack: string): Json => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
 const named = (objects: Manifest[], kind: string, namespace: string) => objects.filter((o) => o.kind === kind && o.metadata.namespace === namespace);
 
+const objectsOf = Object.fromEntries(Object.keys(environments).map((env) => [env, yamlOf(env)]));
+let schemaResults: Record<string, ReturnType<typeof schemaProblemsOfEach>[number]> | undefined;
+/** The schema check of one environment's objects; the first call checks every environment's in one child process. */
+function schemaProblemsOf(env: string) {
+  if (!schemaResults) {
+    const envs = Object.keys(objectsOf);
+    const results = schemaProblemsOfEach(envs.map((e) => objectsOf[e]));
+    schemaResults = Object.fromEntries(envs.map((e, i) => [e, results[i]]));
+  }
+  return schemaResults[env];
+}
+
 describe.each(Object.values(environments).map((e) => [e.name, e] as const))('%s workloads', (name, environment) => {
-  const objects = yamlOf(name);
+  const objects = objectsOf[name];
   const json = stackJson(`${name}-workloads`);
 
   it('writes Deployment, Service, HPA and PDB for model serving and MLflow, and the data-validation CronJob', () => {
@@ -52,7 +72,7 @@ describe.each(Object.values(environments).map((e) => [e.name, e] as const))('%s 
   });
 
   it('passes the Kubernetes and prometheus-operator schemas, object by object', () => {
-    const { problems, unmodelled } = schemaProblems(objects);
+    const { problems, unmodelled } = schemaProblemsOf(name);
     expect(problems).toEqual([]);
     // Only External Secrets objects lack a published model; their required fields are checked by hand.
     expect(new Set(unmodelled.map((o) => o.kind))).toEqual(new Set(['SecretStore', 'ExternalSecret']));

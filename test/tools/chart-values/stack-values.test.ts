@@ -1,5 +1,6 @@
 import { Testing } from 'cdktf';
 import * as fs from 'fs';
+import * as path from 'path';
 import { parse } from 'yaml';
 import { environments, shared } from '../../../environments';
 import { OBSERVABILITY_CHARTS } from '../../../constructs/observability/cluster-observability';
@@ -7,6 +8,7 @@ import { buildPlatform } from '../../../stacks/platform';
 import { PLATFORM_CHARTS } from '../../../stacks/platform-services-stack';
 import { checkReleaseValues } from '../../../tools/chart-values/check';
 import { TREES_DIR } from '../../../tools/chart-values/cli';
+import { installFastResolve } from '../../../tools/synth/fast-resolve';
 import { CHART_SOURCES, treeFileName } from '../../../tools/chart-values/sources';
 
 /**
@@ -19,18 +21,30 @@ const TYPED_NOT_TREED: Record<string, string> = {
 
 const app = Testing.app();
 const platform = buildPlatform(app, { shared, environments: Object.values(environments) });
-app.synth();
+// Tokens resolved as `npm run synth` resolves them: cdktf's output byte for byte
+// (test/tools/synth/fast-resolve.test.ts), in a fraction of the time.
+const restoreResolve = installFastResolve();
+try {
+  app.synth();
+} finally {
+  restoreResolve();
+}
 const stacks = Object.values(platform.environments).flatMap((env) => Object.values(env));
+// The Terraform JSON app.synth() wrote for each stack (what a deploy applies), read once: synthesizing a
+// stack again per test repeated the resolve of every resource.
+const synthesized = new Map(
+  stacks.map((stack) => [stack, JSON.parse(fs.readFileSync(path.join(app.outdir, app.manifest.forStack(stack).synthesizedStackPath), 'utf8')) as Record<string, any>]), // eslint-disable-line @typescript-eslint/no-explicit-any
+);
 
 describe('every Helm value the stacks set is a key of the pinned chart version', () => {
   it.each(stacks.map((stack) => [stack.node.id, stack] as const))('%s', (_id, stack) => {
-    const problems = checkReleaseValues(stack.node.id, JSON.parse(Testing.synth(stack, false)));
+    const problems = checkReleaseValues(stack.node.id, synthesized.get(stack));
     const unchecked = problems.filter((p) => !(`${p.chart}@${p.version}` in TYPED_NOT_TREED && p.message.startsWith('no key tree')));
     expect(unchecked.map((p) => `${p.release}: ${p.message}`)).toEqual([]);
   });
 
   it.each(stacks.map((stack) => [stack.node.id, stack] as const))('%s: every persistent volume a chart is given has an explicit class and size', (_id, stack) => {
-    const releases = Object.values((JSON.parse(Testing.synth(stack, false)).resource?.helm_release ?? {}) as Record<string, { values?: string[] }>);
+    const releases = Object.values((synthesized.get(stack)?.resource?.helm_release ?? {}) as Record<string, { values?: string[] }>);
     const problems: string[] = [];
     const walk = (node: unknown, at: string) => {
       if (typeof node !== 'object' || node === null) return;

@@ -6,13 +6,21 @@ import { environments, shared } from '../../../environments';
 import { buildPlatform } from '../../../stacks/platform';
 import { estimateCosts, pricedTypesPresent, PRICED_THROUGH, type CostEstimate, type StackInput } from '../../../tools/cost/estimate';
 import { loadStacks } from '../../../tools/cost/load';
+import { installFastResolve } from '../../../tools/synth/fast-resolve';
 
 /** Synthesizes the real platform (every environment) into a temporary cdktf.out and reads it back. */
 function synthesizeRealApp(): { stacks: StackInput[]; dir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-synth-'));
   const app = new App({ outdir: dir });
   buildPlatform(app, { shared, environments: Object.values(environments) });
-  app.synth();
+  // As `npm run synth` resolves tokens (the cdktf.out `npm run cost` reads): the same output as cdktf's
+  // resolve, byte for byte (test/tools/synth/fast-resolve.test.ts), in a fraction of the time.
+  const restoreResolve = installFastResolve();
+  try {
+    app.synth();
+  } finally {
+    restoreResolve();
+  }
   return { stacks: loadStacks(dir), dir };
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'child_process';
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { environmentInputs, shared } from '../../../environments';
@@ -15,8 +15,20 @@ function git(root: string, ...args: string[]): string {
   return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } }).trim();
 }
 
-/** A scratch repository with the environment files and two workloads, each change its own commit. */
+let template: string | undefined;
+
+/**
+ * A scratch repository with the environment files and two workloads, each change its own commit: a copy
+ * of one made once per file (the same commit, without the five git runs), so each test still has its own.
+ */
 function scratchRepository(): string {
+  template ??= newScratchRepository();
+  const root = mkdtempSync(path.join(tmpdir(), 'image-tags-'));
+  cpSync(template, root, { recursive: true });
+  return root;
+}
+
+function newScratchRepository(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'image-tags-'));
   git(root, 'init', '-q', '-b', 'main');
   mkdirSync(path.join(root, 'environments'));
@@ -59,6 +71,14 @@ describe('images.json', () => {
 });
 
 describe('environment tags', () => {
+  // The environments name the same tags: each (workload, commit) is computed once (three git runs).
+  const computed = new Map<string, string>();
+  const expectedTagAt = (workload: string, commit: string) => {
+    const key = `${workload}@${commit}`;
+    if (!computed.has(key)) computed.set(key, expectedTag(workload, git(REPOSITORY_ROOT, 'rev-parse', '--verify', '--quiet', `${commit}^{commit}`)));
+    return computed.get(key)!;
+  };
+
   test.each(Object.entries(environmentInputs))('%s names tags build-image.yml produces', (_name, env) => {
     for (const image of WORKLOAD_IMAGES.filter((i) => i.environmentKey)) {
       const tag = environmentImageHolder(env, image.environmentKey!)!.imageTag!;
@@ -66,8 +86,7 @@ describe('environment tags', () => {
       if (!existsSync(path.join(REPOSITORY_ROOT, 'workloads', image.workload, 'Dockerfile'))) continue; // not in this tree yet
       // The tag's commit changed the workload, and the version is the workload's version at that commit.
       const commit = tag.slice(tag.lastIndexOf('-') + 1);
-      const full = git(REPOSITORY_ROOT, 'rev-parse', '--verify', '--quiet', `${commit}^{commit}`);
-      expect(expectedTag(image.workload, full)).toBe(tag);
+      expect(expectedTagAt(image.workload, commit)).toBe(tag);
     }
   });
 
