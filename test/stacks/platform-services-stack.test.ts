@@ -37,7 +37,19 @@ const airflow: AirflowBackends = {
   },
 };
 
+const defaultBuilds = new Map<keyof typeof environments, ReturnType<typeof synthesize>>();
+
+/**
+ * An environment's platform stack, synthesized; with the default backends each environment is built once
+ * per file (the tests only read the result), a test that changes the backends gets a build of its own.
+ */
 function build(envName: keyof typeof environments, backends: AirflowBackends = airflow) {
+  if (backends !== airflow) return synthesize(envName, backends);
+  if (!defaultBuilds.has(envName)) defaultBuilds.set(envName, synthesize(envName, backends));
+  return defaultBuilds.get(envName)!;
+}
+
+function synthesize(envName: keyof typeof environments, backends: AirflowBackends) {
   const app = Testing.app();
   const environment = environments[envName];
   const network = new NetworkStack(app, shared, environment);
