@@ -14,7 +14,6 @@ import {
   usesAwsCredentials,
   workflow,
   type Job,
-  type Step,
   type Workflow,
 } from './workflows';
 
@@ -124,13 +123,13 @@ describe('every workflow', () => {
   });
 
   test('every run script is valid bash', () => {
-    const runs = allSteps.filter((entry): entry is readonly [string, Step & { run: string }] => entry[1].run !== undefined);
-    const results = bashSyntax(runs.map(([, step]) => step.run));
-    for (const [i, [where, step]] of runs.entries()) {
+    const runs = allSteps.flatMap(([where, step]) => (step.run === undefined ? [] : [{ where, name: step.name, run: step.run }]));
+    const results = bashSyntax(runs.map((step) => step.run));
+    for (const [i, { where, name, run }] of runs.entries()) {
       const result = results[i];
-      expect({ where, step: step.name ?? step.run.split('\n')[0], stderr: result.stderr, status: result.status }).toEqual({
+      expect({ where, step: name ?? run.split('\n')[0], stderr: result.stderr, status: result.status }).toEqual({
         where,
-        step: step.name ?? step.run.split('\n')[0],
+        step: name ?? run.split('\n')[0],
         stderr: '',
         status: 0,
       });
