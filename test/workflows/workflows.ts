@@ -39,15 +39,30 @@ export interface Workflow {
   readonly jobs: Record<string, Job>;
 }
 
-/** Every workflow file, parsed (`on` stays a key: yaml 1.2 does not read it as a boolean). */
+let parsed: readonly Workflow[] | undefined;
+
+/**
+ * Every workflow file, parsed (`on` stays a key: yaml 1.2 does not read it as a boolean). Parsed once
+ * per test file: `workflow()` and `calledWorkflow()` are called in loops over every job. The objects
+ * are frozen, so no test can change what another one reads.
+ */
 export function loadWorkflows(): Workflow[] {
-  return readdirSync(WORKFLOW_DIR)
+  parsed ??= readdirSync(WORKFLOW_DIR)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
     .map((file) => {
       const text = readFileSync(path.join(WORKFLOW_DIR, file), 'utf8');
-      return { file, text, ...(parse(text) as Omit<Workflow, 'file' | 'text'>) };
+      return deepFreeze({ file, text, ...(parse(text) as Omit<Workflow, 'file' | 'text'>) });
     });
+  return [...parsed];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 export function workflow(file: string): Workflow {

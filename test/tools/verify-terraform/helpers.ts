@@ -4,6 +4,8 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { environments, shared } from '../../../environments';
 import { buildPlatform } from '../../../stacks/platform';
+import { installFastResolve } from '../../../tools/synth/fast-resolve';
+import { resolveOnce } from '../../../tools/synth/resolve-once';
 import { loadStacks, type Stack } from '../../../tools/verify-terraform/stacks';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
@@ -23,13 +25,23 @@ export function tempDir(prefix = 'verify-terraform-test-'): string {
 
 let synthesized: { dir: string; stacks: Stack[] } | undefined;
 
-/** The real stacks of every environment, synthesized once per test file into a temporary cdktf.out. */
+/**
+ * The real stacks of every environment, synthesized once per test file into a temporary cdktf.out, as
+ * `npm run synth` does (tools/synth/run.ts: each token resolved once, with the fast resolve; the output
+ * is cdktf's own, byte for byte, which test/tools/synth/resolve-once.test.ts checks).
+ */
 export function realStacks(): { dir: string; stacks: Stack[] } {
   if (!synthesized) {
     const dir = tempDir('verify-terraform-synth-');
     const app = new App({ outdir: dir });
     buildPlatform(app, { shared, environments: Object.values(environments), manifestOutdir: (env) => path.join(dir, 'k8s', env) });
-    app.synth();
+    const restoreResolve = installFastResolve();
+    try {
+      resolveOnce(app);
+      app.synth();
+    } finally {
+      restoreResolve();
+    }
     synthesized = { dir, stacks: loadStacks(dir) };
   }
   return synthesized;
